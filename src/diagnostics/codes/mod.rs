@@ -1,0 +1,81 @@
+//! The registry of diagnostic codes: every code users can see, in one table.
+//!
+//! Codes are stable: a code, once published, keeps its meaning and its kebab-case name
+//! forever (CI configurations and inline suppressions refer to them). Each family of
+//! codes lives in its own file; [`ALL`] is the one table that `guardc explain`, the
+//! documentation test and the language server read.
+//!
+//! Numbering: `GC00xx` reading documents (syntax, encoding, limits), `GC01xx` load errors
+//! (the reference refuses the document), `GC02xx` and up analyzer findings.
+
+pub mod schema;
+pub mod syntax;
+
+/// How serious a diagnostic is. `Error` fails `guardc check` (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        }
+    }
+}
+
+/// A registered code and its documentation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// Stable identifier, `GC` and four digits.
+    pub code: &'static str,
+    /// Stable kebab-case name, named for what it flags.
+    pub name: &'static str,
+    pub level: Level,
+    /// One line: what it flags.
+    pub summary: &'static str,
+    /// What it flags, why it matters, an example, the fix (printed by `guardc explain`).
+    pub doc: &'static str,
+}
+
+/// Every registered code.
+pub fn all() -> impl Iterator<Item = &'static CodeInfo> {
+    syntax::ALL.iter().chain(schema::ALL.iter()).copied()
+}
+
+/// Look a code up by its code (`GC0113`) or name (`deny-and-allow`), case-insensitively.
+pub fn lookup(code_or_name: &str) -> Option<&'static CodeInfo> {
+    all().find(|c| {
+        c.code.eq_ignore_ascii_case(code_or_name) || c.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_documented() {
+        let mut codes = HashSet::new();
+        let mut names = HashSet::new();
+        for info in all() {
+            assert!(codes.insert(info.code), "duplicate code {}", info.code);
+            assert!(names.insert(info.name), "duplicate name {}", info.name);
+            assert!(info.code.starts_with("GC") && info.code.len() == 6, "{}", info.code);
+            assert!(
+                info.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                info.name
+            );
+            assert!(!info.summary.is_empty() && info.doc.len() > 80, "{} lacks docs", info.code);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Codes for reading a document: file format, encoding, YAML/JSON syntax, limits.
+
+use super::{CodeInfo, Level};
+
+pub static UNSUPPORTED_FORMAT: CodeInfo = CodeInfo {
+    code: "GC0001",
+    name: "unsupported-file-format",
+    level: Level::Error,
+    summary: "the file suffix is not .yaml, .yml or .json",
+    doc: "The policy loader chooses its parser by the file suffix and refuses any other \
+suffix, as the reference SDK does (`unsupported file format: .txt (use .yaml, .yml, or \
+.json)`). A runtime given `policy.txt` would refuse to start. Fix: rename the file to \
+`controlzero.yaml` (or `.yml`, `.json`).",
+};
+
+pub static INVALID_UTF8: CodeInfo = CodeInfo {
+    code: "GC0002",
+    name: "invalid-utf8",
+    level: Level::Error,
+    summary: "the document is not valid UTF-8",
+    doc: "Policies are UTF-8 text. A byte sequence that is not UTF-8 (often a file saved as \
+Latin-1 or UTF-16 by an editor) cannot be read, and the reference refuses it too. The \
+diagnostic points at the first invalid byte. Fix: re-save the file as UTF-8.",
+};
+
+pub static YAML_SYNTAX: CodeInfo = CodeInfo {
+    code: "GC0003",
+    name: "yaml-syntax-error",
+    level: Level::Error,
+    summary: "the document is not well-formed YAML",
+    doc: "The YAML parser could not read the document: a tab used for indentation, an \
+unclosed quote or bracket, a key indented differently from its siblings, a bare `*`. \
+The reference refuses the document (`YAML parse error: ...`), so a runtime would refuse \
+to load it. The diagnostic points at the character where reading stopped. Fix: correct \
+the syntax there; quote patterns that start with `*`, `&`, `!`, `[` or `{` \
+(`deny: '*'`).",
+};
+
+pub static YAML_CONSTRUCT: CodeInfo = CodeInfo {
+    code: "GC0004",
+    name: "yaml-unsupported-construct",
+    level: Level::Error,
+    summary: "well-formed YAML that the safe loader refuses",
+    doc: "The document is well-formed YAML, but the reference's safe loader refuses to \
+build values from it: more than one document in the stream (`---`), an alias to an \
+anchor that was never defined, a language-specific tag such as `!!python/name:`, or a \
+merge key `<<` whose value is not a mapping. Fix: keep one document per file, define \
+anchors before using them, remove the tag, merge only mappings.",
+};
+
+pub static JSON_SYNTAX: CodeInfo = CodeInfo {
+    code: "GC0005",
+    name: "json-syntax-error",
+    level: Level::Error,
+    summary: "the document is not well-formed JSON",
+    doc: "The JSON parser could not read the document: a trailing comma, a comment, a \
+single-quoted string, an unescaped control character. JSON policies are read with a \
+strict parser, as the reference reads them with Python's `json` module. Fix: correct the \
+syntax at the position shown, or write the policy as YAML.",
+};
+
+pub static LIMIT_EXCEEDED: CodeInfo = CodeInfo {
+    code: "GC0006",
+    name: "resource-limit-exceeded",
+    level: Level::Error,
+    summary: "the document exceeds a resource limit (size, nesting, aliases, integer size)",
+    doc: "guardc reads untrusted documents within explicit limits: document size (64 MiB), \
+nesting depth (128), nodes after alias expansion (4,000,000), alias uses (10,000) and \
+integer size (128 bits). A document past a limit is refused with this diagnostic \
+instead of exhausting memory or time; a \"billion laughs\" alias bomb is the classic \
+case. Real policies are far below every limit. Fix: split or simplify the document, or \
+remove the alias chain.",
+};
+
+pub static ALL: &[&CodeInfo] = &[
+    &UNSUPPORTED_FORMAT,
+    &INVALID_UTF8,
+    &YAML_SYNTAX,
+    &YAML_CONSTRUCT,
+    &JSON_SYNTAX,
+    &LIMIT_EXCEEDED,
+];
