@@ -7,5 +7,6 @@
 //! [`diagnostics`] the one model every stage reports through.
 
 pub mod diagnostics;
+pub mod python;
 pub mod source;
 pub mod syntax;

@@ -1,0 +1,14 @@
+//! The reference SDK's value semantics, reproduced: Python `str()`, `repr()`, truthiness
+//! and `float()`.
+//!
+//! The reference is a Python program, and several observable results depend on how
+//! Python renders and coerces values: a rule `id: 0777` is the policy id `511`, a
+//! condition `flag: true` matches the text `True`, `escalate_on_deny: 'false'` is truthy.
+//! Keeping these rules in one module (instead of sprinkling `format!` calls) is what keeps
+//! the loader, the evaluator and the error messages consistent with the reference.
+
+mod float_format;
+mod value;
+
+pub use float_format::float_repr;
+pub use value::{PyValue, json_py_str, str_repr};
