@@ -6,7 +6,16 @@
 //! (`cli`). [`pattern`] is the glob dialect, [`python`] the reference's value semantics,
 //! [`diagnostics`] the one model every stage reports through.
 
+pub mod analysis;
+pub mod check;
 pub mod diagnostics;
+pub mod eval;
+pub mod pattern;
+pub mod policy;
 pub mod python;
+pub mod registry;
 pub mod source;
 pub mod syntax;
+
+#[cfg(feature = "cli")]
+pub mod cli;

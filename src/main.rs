@@ -1,5 +1,5 @@
 //! The `guardc` binary: a thin shell over the library's CLI module.
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    guardc::cli::main()
 }

@@ -4,8 +4,16 @@
 //! oracle that every faster evaluator is tested against, so it is written to be obviously
 //! correct, not fast.
 
+mod conditions;
 mod decision;
+mod interpreter;
+mod record;
 mod request;
 
+pub use conditions::{
+    CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,
+};
 pub use decision::{Decision, Outcome};
+pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
+pub use record::DecisionRecord;
 pub use request::{JsonMap, Request};

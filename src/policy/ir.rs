@@ -4,6 +4,7 @@
 //! folded patterns, policy ids, default reasons, Python truthiness of the approval
 //! flag), so evaluation does no string building and the bundle can store the IR as is.
 
+use crate::eval::CompiledRegex;
 use crate::pattern::{Glob, ToolPattern};
 use crate::python::PyValue;
 use crate::source::Span;
@@ -146,6 +147,11 @@ pub enum ConditionTest {
         value: Option<PyValue>,
         /// Python truthiness of `case_insensitive`.
         case_insensitive: bool,
+        /// For `matches`: the operand compiled once, at load time, by
+        /// [`crate::eval::compile_condition_regex`]`(value or None, case_insensitive)`.
+        /// `None` for the other operators, or when not compiled (the evaluator then
+        /// compiles on every evaluation).
+        regex: Option<CompiledRegex>,
     },
 }
 

@@ -8,7 +8,9 @@
 //! and a policy whenever the reference would have loaded the document.
 
 mod ir;
+mod load;
+mod lower;
+mod validate;
 
-pub use ir::{
-    Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector,
-};
+pub use ir::{Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector};
+pub use load::{LoadResult, load, load_bytes, load_with_limits};

@@ -8,7 +8,11 @@
 //! the loader, the evaluator and the error messages consistent with the reference.
 
 mod float_format;
+mod float_parse;
 mod value;
 
 pub use float_format::float_repr;
+pub use float_parse::{
+    PY_DECIMAL_ZEROS, is_py_space, parse_py_float, py_decimal_value, py_float, py_strip,
+};
 pub use value::{PyValue, json_py_str, str_repr};

@@ -1,7 +1,68 @@
-//! YAML front-end (being written): saphyr-parser events → [`Node`] tree.
+//! The YAML front-end: saphyr-parser's event stream in, the [`Node`] tree out, typed and
+//! shaped as the reference's PyYAML `safe_load` would load the document.
+//!
+//! saphyr is a YAML 1.2 parser; everything that makes the result YAML 1.1 as PyYAML
+//! sees it (scalar resolution, tags, merge keys, duplicate keys as `dict` semantics,
+//! one document only) is done here, on top of its events:
+//! [`builder`] consumes the events into an alias-sharing arena while checking the
+//! limits, [`arena`] expands it into the owned tree, [`errors`] words the diagnostics.
+//!
+//! [`Node`]: super::Node
+
+mod arena;
+mod builder;
+mod errors;
+mod offsets;
 
 use super::{Limits, Parsed};
+use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, YAML_SYNTAX};
+use crate::source::Span;
 
-pub(super) fn parse(_text: &str, _limits: &Limits) -> Parsed {
-    Parsed::default()
+/// Parse one YAML document within `limits`.
+///
+/// Returns `root: None` with no diagnostic for a stream without a document (empty or
+/// comments only), `root: Some(Null)` for an empty or null document (`---`, `~`), and
+/// `root: None` with at least one error diagnostic when the reference would refuse the
+/// document.
+pub(super) fn parse(text: &str, limits: &Limits) -> Parsed {
+    if text.len() > limits.max_document_bytes {
+        return Parsed {
+            root: None,
+            diagnostics: vec![
+                Diagnostic::new(
+                    &LIMIT_EXCEEDED,
+                    Span::point(0),
+                    format!(
+                        "the document is {} bytes, more than the limit of {} bytes",
+                        text.len(),
+                        limits.max_document_bytes
+                    ),
+                )
+                .with_help("split the policy into smaller files"),
+            ],
+        };
+    }
+    // PyYAML drops a leading byte-order mark; saphyr would too, but stripping it here
+    // keeps saphyr's character indices aligned with the text after it.
+    let (body, base) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    // saphyr is fuzzed upstream, but its parser still holds internal `unwrap`s; a bug
+    // there must surface as a diagnostic on this one document, not abort the caller
+    // (a language server, a CI run over many files).
+    std::panic::catch_unwind(|| builder::build(text, body, base, limits)).unwrap_or_else(|_| {
+        Parsed {
+            root: None,
+            diagnostics: vec![
+                Diagnostic::new(
+                    &YAML_SYNTAX,
+                    Span::point(0),
+                    "the yaml parser failed on this document",
+                )
+                .with_help("report this document to the guardc maintainers"),
+            ],
+        }
+    })
 }

@@ -43,39 +43,8 @@ pub struct CodeInfo {
     pub doc: &'static str,
 }
 
-/// Every registered code.
-pub fn all() -> impl Iterator<Item = &'static CodeInfo> {
+/// The codes for reading and loading documents (analyzer findings register theirs in
+/// `analysis::findings`; `crate::registry` joins both).
+pub fn load_codes() -> impl Iterator<Item = &'static CodeInfo> {
     syntax::ALL.iter().chain(schema::ALL.iter()).copied()
-}
-
-/// Look a code up by its code (`GC0113`) or name (`deny-and-allow`), case-insensitively.
-pub fn lookup(code_or_name: &str) -> Option<&'static CodeInfo> {
-    all().find(|c| {
-        c.code.eq_ignore_ascii_case(code_or_name) || c.name.eq_ignore_ascii_case(code_or_name)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashSet;
-
-    #[test]
-    fn codes_and_names_are_unique_and_documented() {
-        let mut codes = HashSet::new();
-        let mut names = HashSet::new();
-        for info in all() {
-            assert!(codes.insert(info.code), "duplicate code {}", info.code);
-            assert!(names.insert(info.name), "duplicate name {}", info.name);
-            assert!(info.code.starts_with("GC") && info.code.len() == 6, "{}", info.code);
-            assert!(
-                info.name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
-                "{} is not kebab-case",
-                info.name
-            );
-            assert!(!info.summary.is_empty() && info.doc.len() > 80, "{} lacks docs", info.code);
-        }
-    }
 }

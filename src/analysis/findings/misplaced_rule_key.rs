@@ -1,0 +1,134 @@
+//! `misplaced-rule-key`: a rule key written at the top level or in `settings`.
+//!
+//! The classic cause is a paste that lost its indentation: `escalate_on_deny: true` at
+//! column 0 under `- deny: 'Bash:sudo *'` is a top-level key, which the reference ignores
+//! without a word, so the approval flag silently disappears and the sudo call is hard
+//! denied. The finding names the rule the key most likely belongs to (the rule written
+//! just above it) and says how to indent it.
+
+use super::Finding;
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::policy::LoadResult;
+use crate::source::SourceFile;
+use crate::syntax::{Mapping, Node, NodeKind};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0401",
+    name: "misplaced-rule-key",
+    level: Level::Error,
+    summary: "a rule key at the top level or in `settings`, where it has no effect",
+    doc: "Keys such as `escalate_on_deny`, `reason`, `resources` or `when` only mean \
+something inside a rule. Written at the top level or under `settings` they are ignored \
+by the reference without any message, so the rule they were meant for loses them: a \
+lost `escalate_on_deny: true` turns an approvable deny into a hard deny. This almost \
+always comes from a paste that lost its indentation:\n\n\
+```yaml\nrules:\n  - deny: 'Bash:sudo *'\nescalate_on_deny: true      # column 0: a top-level key\n```\n\n\
+Fix: indent the key under the rule it belongs to, aligned with that rule's first key \
+(`    escalate_on_deny: true`).",
+};
+
+pub static FINDING: Finding = Finding {
+    info: &INFO,
+    run,
+};
+
+const RULE_ONLY_KEYS: &[&str] = &[
+    "deny",
+    "allow",
+    "effect",
+    "action",
+    "actions",
+    "resource",
+    "resources",
+    "clients",
+    "projects",
+    "when",
+    "conditions",
+    "reason",
+    "reason_code",
+    "reason_localized",
+    "escalate_on_deny",
+];
+
+fn run(loaded: &LoadResult) -> Vec<Diagnostic> {
+    let Some(root) = loaded.document.as_ref().and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    let rules = root.get("rules").map(rule_nodes).unwrap_or_default();
+    let mut found = misplaced_in(root, "the top level", &rules, &loaded.source);
+    if let Some(settings) = root.get("settings").and_then(Node::as_map) {
+        found.extend(misplaced_in(settings, "`settings`", &rules, &loaded.source));
+    }
+    found
+}
+
+fn rule_nodes(rules: &Node) -> Vec<&Node> {
+    match &rules.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn misplaced_in(
+    mapping: &Mapping,
+    place: &str,
+    rules: &[&Node],
+    source: &SourceFile,
+) -> Vec<Diagnostic> {
+    mapping
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let key = entry.key.as_str()?;
+            RULE_ONLY_KEYS.contains(&key).then(|| {
+                diagnose(key, entry.key.span.cover(entry.value.span), place, rules, source)
+            })
+        })
+        .collect()
+}
+
+fn diagnose(
+    key: &str,
+    span: crate::source::Span,
+    place: &str,
+    rules: &[&Node],
+    source: &SourceFile,
+) -> Diagnostic {
+    let owner = rules
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| rule.span.start < span.start)
+        .last();
+    let mut diagnostic = Diagnostic::new(
+        &INFO,
+        span,
+        format!("rule key `{key}` is written at {place}, where it has no effect"),
+    )
+    .with_label(format!("`{key}` belongs inside a rule"));
+    match owner {
+        Some((index, rule)) => {
+            let rule_pos = source.lines().line_col(rule.span.start);
+            let key_col = source.lines().line_col(span.start).col;
+            let spaces = rule_pos.col.saturating_sub(key_col);
+            let first_key = first_key_of(rule).unwrap_or("its first key");
+            diagnostic = diagnostic
+                .with_rule(index)
+                .with_related(rule.span, format!("rules[{index}] is the rule above it"))
+                .with_help(format!(
+                    "indent this line by {spaces} more spaces so that `{key}` lines up with \
+                     `{first_key}` of rules[{index}] (line {})",
+                    rule_pos.line
+                ));
+        }
+        None => {
+            diagnostic = diagnostic.with_help(format!(
+                "move `{key}` into the rule it belongs to, under `rules:`"
+            ));
+        }
+    }
+    diagnostic
+}
+
+fn first_key_of(rule: &Node) -> Option<&str> {
+    rule.as_map()?.entries.first()?.key.as_str()
+}

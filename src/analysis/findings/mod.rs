@@ -1,0 +1,16 @@
+//! The finding table: every analyzer finding, one module each.
+
+mod misplaced_rule_key;
+
+use crate::diagnostics::{CodeInfo, Diagnostic};
+use crate::policy::LoadResult;
+
+/// A registered finding: its code and the check that produces it.
+#[derive(Debug)]
+pub struct Finding {
+    pub info: &'static CodeInfo,
+    pub run: fn(&LoadResult) -> Vec<Diagnostic>,
+}
+
+/// Every finding the analyzer runs, in code order.
+pub static FINDINGS: &[&Finding] = &[&misplaced_rule_key::FINDING];

@@ -1,0 +1,56 @@
+//! The check pipeline as one library call: load a document, then analyze it.
+//!
+//! `guardc check`, the language server and tests all go through [`check_bytes`] /
+//! [`check_source`], so a document gets the same diagnostics wherever it is checked.
+
+use crate::analysis;
+use crate::diagnostics::{Diagnostic, Level};
+use crate::policy::{LoadResult, Policy, load, load_bytes};
+use crate::source::SourceFile;
+
+/// Settings for one check run.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Warnings fail the run too.
+    pub deny_warnings: bool,
+}
+
+/// A checked document: its source, the policy if it loaded, and every diagnostic
+/// (load errors first, then analyzer findings), ordered by position.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub source: SourceFile,
+    pub policy: Option<Policy>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckReport {
+    /// Whether the run should fail (exit 1) under these options.
+    pub fn fails(&self, options: &CheckOptions) -> bool {
+        self.diagnostics.iter().any(|d| {
+            d.level == Level::Error || (options.deny_warnings && d.level == Level::Warning)
+        })
+    }
+}
+
+/// Check a document given as bytes (decoding is part of checking: invalid UTF-8 is a
+/// diagnostic, not a failure).
+pub fn check_bytes(name: &str, bytes: &[u8], options: &CheckOptions) -> CheckReport {
+    finish(load_bytes(name, bytes), options)
+}
+
+/// Check a document already held as text (the language server's case).
+pub fn check_source(source: SourceFile, options: &CheckOptions) -> CheckReport {
+    finish(load(source), options)
+}
+
+fn finish(loaded: LoadResult, _options: &CheckOptions) -> CheckReport {
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(analysis::analyze(&loaded));
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    CheckReport {
+        source: loaded.source,
+        policy: loaded.policy,
+        diagnostics,
+    }
+}

@@ -1,0 +1,243 @@
+//! `guardc eval`: decide one call (readable summary or JSON) or a batch of calls (JSON
+//! lines in, JSON lines out, in order).
+
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::output::{ColorChoice, eprint_diagnostics};
+use super::{EXIT_FAILURE, EXIT_OK};
+use crate::diagnostics::render::FileReport;
+use crate::eval::{Decision, DecisionRecord, Gate, JsonMap, Request, interpret, trace};
+use crate::policy::{Policy, load_bytes};
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The policy (.yaml, .yml, .json).
+    pub policy: PathBuf,
+    /// The tool of the call, e.g. 'Bash:sudo ls' or 'github' (with --method).
+    pub tool: Option<String>,
+    /// The method of the call (default `*`).
+    #[arg(long, default_value = "*")]
+    pub method: String,
+    /// Sets `context.resource`.
+    #[arg(long)]
+    pub resource: Option<String>,
+    /// The call's context as a JSON object, e.g. '{"client_name":"ci"}'.
+    #[arg(long)]
+    pub context: Option<String>,
+    /// The call's arguments as a JSON object.
+    #[arg(long)]
+    pub args: Option<String>,
+    /// Decide a batch: one JSON object per line ({"tool","method"?,"context"?,"args"?});
+    /// `-` reads stdin. Prints one JSON decision per line, in order.
+    #[arg(long, value_name = "FILE", conflicts_with = "tool")]
+    pub requests: Option<PathBuf>,
+    /// Print the single decision as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Print which rules were tried and which gate stopped each.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
+    let Some(policy) = load_policy(&args.policy, color) else {
+        return EXIT_FAILURE;
+    };
+    if let Some(path) = &args.requests {
+        return run_batch(&policy, path);
+    }
+    let Some(tool) = args.tool.as_deref() else {
+        eprintln!("error: give a TOOL to decide, or --requests FILE for a batch");
+        return EXIT_FAILURE;
+    };
+    let mut context = match parse_object(args.context.as_deref(), "--context") {
+        Ok(map) => map,
+        Err(message) => return fail(&message),
+    };
+    if let Some(resource) = &args.resource {
+        context.insert("resource".into(), resource.clone().into());
+    }
+    let call_args = match parse_object(args.args.as_deref(), "--args") {
+        Ok(map) => map,
+        Err(message) => return fail(&message),
+    };
+    let request = Request {
+        tool,
+        method: &args.method,
+        context: Some(&context),
+        args: Some(&call_args),
+    };
+    let (decision, steps) = trace(&policy, &request);
+    let record = DecisionRecord::new(&decision, &policy, &request);
+    if args.explain {
+        print_trace(&policy, &steps);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string(&record).unwrap_or_default());
+    } else {
+        print_summary(&record, &request, &decision);
+    }
+    EXIT_OK
+}
+
+fn load_policy(path: &PathBuf, color: ColorChoice) -> Option<Policy> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", path.display());
+            return None;
+        }
+    };
+    let loaded = load_bytes(&path.display().to_string(), &bytes);
+    if loaded.has_errors() || loaded.policy.is_none() {
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+        eprint_diagnostics(
+            &FileReport {
+                source: &loaded.source,
+                diagnostics: &errors,
+            },
+            color,
+        );
+        eprintln!("error: {} did not load; no call was decided", path.display());
+        return None;
+    }
+    loaded.policy
+}
+
+fn fail(message: &str) -> u8 {
+    eprintln!("error: {message}");
+    EXIT_FAILURE
+}
+
+fn parse_object(text: Option<&str>, flag: &str) -> Result<JsonMap, String> {
+    let Some(text) = text else {
+        return Ok(JsonMap::new());
+    };
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(_) => Err(format!("{flag} must be a JSON object, like '{{\"key\": \"value\"}}'")),
+        Err(err) => Err(format!("{flag} is not valid JSON: {err}")),
+    }
+}
+
+/// One line of a batch: the request as the caller wrote it.
+#[derive(Debug, serde::Deserialize)]
+struct RequestLine {
+    tool: serde_json::Value,
+    #[serde(default)]
+    method: Option<String>,
+    #[serde(default)]
+    context: Option<JsonMap>,
+    #[serde(default)]
+    args: Option<JsonMap>,
+}
+
+fn run_batch(policy: &Policy, path: &PathBuf) -> u8 {
+    let input: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(path) {
+            Ok(file) => Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            Err(err) => return fail(&format!("cannot read {}: {err}", path.display())),
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    for (number, line) in input.lines().enumerate() {
+        let line = match line {
+            Ok(line) => line,
+            Err(err) => return fail(&format!("cannot read {}: {err}", path.display())),
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        let written = write_decision(&mut out, policy, &line, number + 1);
+        if written.is_err() {
+            // stdout closed (e.g. piped into `head`): stop quietly.
+            return EXIT_OK;
+        }
+    }
+    if out.flush().is_err() {
+        return EXIT_OK;
+    }
+    EXIT_OK
+}
+
+fn write_decision(
+    out: &mut impl Write,
+    policy: &Policy,
+    line: &str,
+    number: usize,
+) -> std::io::Result<()> {
+    let parsed: Result<RequestLine, String> =
+        serde_json::from_str(line).map_err(|e| format!("line {number}: not a request: {e}"));
+    let record = match &parsed {
+        Ok(RequestLine {
+            tool: serde_json::Value::String(tool),
+            method,
+            context,
+            args,
+        }) => {
+            let request = Request {
+                tool,
+                method: method.as_deref().unwrap_or("*"),
+                context: context.as_ref(),
+                args: args.as_ref(),
+            };
+            DecisionRecord::new(&interpret(policy, &request), policy, &request)
+        }
+        Ok(_) => malformed(policy, format!("line {number}: `tool` must be a string")),
+        Err(message) => malformed(policy, message.clone()),
+    };
+    serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// A malformed request is decided fail-closed, with the problem in `error`.
+fn malformed(policy: &Policy, message: String) -> DecisionRecord<'_> {
+    let request = Request::tool("");
+    let mut record = DecisionRecord::new(&Decision::engine_error(), policy, &request);
+    record.error = Some(message);
+    record
+}
+
+fn print_summary(record: &DecisionRecord<'_>, request: &Request<'_>, decision: &Decision) {
+    println!("{}  {}:{}", record.effect, request.tool, request.method);
+    let rule = match (record.rule_index, record.line) {
+        (Some(index), Some(line)) => format!(" (rules[{index}], line {line})"),
+        _ => String::new(),
+    };
+    println!("  policy_id:       {}{rule}", record.policy_id.unwrap_or("null"));
+    println!("  reason:          {}", record.reason);
+    println!("  reason_code:     {}", record.reason_code);
+    println!("  hitl_eligible:   {}", record.hitl_eligible);
+    println!("  evaluated_rules: {}", record.evaluated_rules);
+    if decision.hitl_eligible {
+        println!("  approval:        denied, but a human may approve this call once");
+    }
+}
+
+fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
+    println!("trace:");
+    for step in steps {
+        let Some(rule) = policy.rules.get(step.rule_index) else {
+            continue;
+        };
+        let patterns: Vec<&str> = rule.patterns.iter().map(|p| p.raw.as_str()).collect();
+        let verdict = match step.failed_gate {
+            None => "decides".to_owned(),
+            Some(Gate::Action) => "skipped: no pattern matches the subject".to_owned(),
+            Some(gate) => format!("skipped: {} gate failed", gate.as_str()),
+        };
+        println!(
+            "  rules[{}] line {:<4} {:<5} {:<30} {verdict}",
+            rule.index,
+            rule.line,
+            rule.effect.as_str(),
+            patterns.join(", ")
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! The command-line shell: argument parsing, file IO, output streams and exit codes.
+//!
+//! Each subcommand is a few lines that read input, call the library and print what it
+//! returns. Nothing here decides anything about policies.
+//!
+//! Exit codes (stable): 0 success and no error-level findings; 1 error-level findings
+//! (`check`), or a refused build; 2 the tool could not do its job (unreadable file, bad
+//! flags, a policy that fails to load for `eval`).
+
+mod check;
+mod eval;
+mod explain;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use output::ColorChoice;
+
+/// guardc: compile, analyze and evaluate Control Zero agent policies (controlzero.yaml).
+#[derive(Debug, Parser)]
+#[command(name = "guardc", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    /// When to use colours: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  guardc check                                   check ./controlzero.yaml
+  guardc check policies/*.yaml --format json     machine-readable findings for CI
+  guardc eval examples/approval.yaml 'Bash:sudo apt-get install x'
+  guardc eval policy.yaml --requests calls.jsonl decide a batch, one JSON object per line
+  guardc explain deny-and-allow                  documentation of a diagnostic";
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and analyze policies; report every problem found.
+    Check(check::CheckArgs),
+    /// Decide one call, or a batch of calls, against a policy.
+    Eval(eval::EvalArgs),
+    /// Print the documentation of a diagnostic code or name.
+    Explain(explain::ExplainArgs),
+}
+
+/// Parse the process arguments and run the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = cli.color;
+    let code = match cli.command {
+        Command::Check(args) => check::run(args, color),
+        Command::Eval(args) => eval::run(args, color),
+        Command::Explain(args) => explain::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// Exit code: success, and nothing at error level.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: error-level findings.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: the tool could not run.
+pub const EXIT_FAILURE: u8 = 2;

@@ -1,1 +1,0 @@
-//! Rendering diagnostics for people and machines (being written).

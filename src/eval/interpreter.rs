@@ -1,0 +1,150 @@
+//! The reference interpreter: LANGUAGE.md 3.2, one rule at a time, literally.
+//!
+//! This is the oracle. It recomputes the folded subject and tries every rule's gates in
+//! the order the specification lists them, and it can report, for each rule, which gate
+//! stopped it (`guardc eval --explain`). Faster evaluators must agree with it on every
+//! conformance vector and on randomized differential tests.
+
+use super::conditions_hold;
+use super::{Decision, Outcome, Request};
+use crate::pattern::folded_subject;
+use crate::policy::{Effect, Policy, Rule, Selector};
+use crate::python::json_py_str;
+
+/// The gates of LANGUAGE.md 3.2, in the order they are tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Action,
+    Clients,
+    Projects,
+    Resource,
+    Conditions,
+}
+
+impl Gate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gate::Action => "action",
+            Gate::Clients => "clients",
+            Gate::Projects => "projects",
+            Gate::Resource => "resource",
+            Gate::Conditions => "conditions",
+        }
+    }
+}
+
+/// What happened to one rule while deciding a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleTrace {
+    pub rule_index: usize,
+    /// `None` when the rule passed every gate (and so decided).
+    pub failed_gate: Option<Gate>,
+}
+
+/// Decide a call by walking the rules in order.
+pub fn interpret(policy: &Policy, request: &Request<'_>) -> Decision {
+    decide_with(policy, request, |_| {})
+}
+
+/// Decide a call and record, for every rule tried, which gate stopped it.
+pub fn trace(policy: &Policy, request: &Request<'_>) -> (Decision, Vec<RuleTrace>) {
+    let mut steps = Vec::new();
+    let decision = decide_with(policy, request, |step| steps.push(step));
+    (decision, steps)
+}
+
+fn decide_with(
+    policy: &Policy,
+    request: &Request<'_>,
+    mut on_rule: impl FnMut(RuleTrace),
+) -> Decision {
+    if request.tool.is_empty() {
+        return Decision::engine_error();
+    }
+    let subject = folded_subject(request.tool, request.method);
+    let mut skipped_by_resource = false;
+    for rule in &policy.rules {
+        let failed_gate = first_failed_gate(rule, &subject, request);
+        on_rule(RuleTrace {
+            rule_index: rule.index,
+            failed_gate,
+        });
+        match failed_gate {
+            None => return Decision::by_rule(rule),
+            Some(Gate::Resource) => skipped_by_resource = true,
+            Some(_) => {}
+        }
+    }
+    no_match(policy, skipped_by_resource)
+}
+
+/// The decision when no rule decides (LANGUAGE.md 3.2, last paragraph).
+pub fn no_match(policy: &Policy, skipped_by_resource: bool) -> Decision {
+    let outcome = if skipped_by_resource && policy.default_action == Effect::Deny {
+        Outcome::ResourceGateSkip
+    } else {
+        Outcome::NoMatch
+    };
+    Decision {
+        effect: policy.default_action,
+        outcome,
+        hitl_eligible: false,
+        evaluated_rules: policy.rules.len(),
+    }
+}
+
+fn first_failed_gate(rule: &Rule, folded_subject: &str, request: &Request<'_>) -> Option<Gate> {
+    if !rule.patterns.iter().any(|p| p.matches_subject(folded_subject)) {
+        return Some(Gate::Action);
+    }
+    if !selector_admits(&rule.clients, &selector_text(request, "client_name")) {
+        return Some(Gate::Clients);
+    }
+    if !selector_admits(&rule.projects, &selector_text(request, "project_id")) {
+        return Some(Gate::Projects);
+    }
+    if !resource_admits(&rule.resources, request) {
+        return Some(Gate::Resource);
+    }
+    if !conditions_hold(&rule.conditions, request) {
+        return Some(Gate::Conditions);
+    }
+    None
+}
+
+/// `context[key]`, with missing and falsy values read as `""` (LANGUAGE.md 3.2 step 2).
+pub(crate) fn selector_text<'a>(request: &Request<'a>, key: &str) -> std::borrow::Cow<'a, str> {
+    match request.context_value(key) {
+        Some(value) if json_truthy(value) => json_py_str(value),
+        _ => std::borrow::Cow::Borrowed(""),
+    }
+}
+
+fn selector_admits(selector: &Selector, text: &str) -> bool {
+    selector.is_any() || selector.globs.iter().any(|g| g.matches(text))
+}
+
+fn resource_admits(selector: &Selector, request: &Request<'_>) -> bool {
+    if selector.is_any() {
+        return true;
+    }
+    match request.context_value("resource") {
+        Some(value) if json_truthy(value) => {
+            let text = json_py_str(value);
+            selector.globs.iter().any(|g| g.matches(&text))
+        }
+        _ => false,
+    }
+}
+
+/// Python truthiness of a JSON value.
+pub(crate) fn json_truthy(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(_) => crate::python::PyValue::from_json(value).truthy(),
+        serde_json::Value::String(s) => !s.is_empty(),
+        serde_json::Value::Array(a) => !a.is_empty(),
+        serde_json::Value::Object(o) => !o.is_empty(),
+    }
+}

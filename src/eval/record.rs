@@ -1,0 +1,47 @@
+//! The decision as a record: the fields a runtime logs and `guardc eval` prints.
+//!
+//! Field order and names are part of the output contract (TOOLING.md 1): `effect,
+//! policy_id, reason_code, reason, hitl_eligible, evaluated_rules`, then the deciding
+//! rule's `rule_index` and `line` for audit lineage.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use super::{Decision, Request};
+use crate::policy::Policy;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DecisionRecord<'p> {
+    pub effect: &'static str,
+    pub policy_id: Option<&'p str>,
+    pub reason_code: &'p str,
+    pub reason: Cow<'p, str>,
+    pub hitl_eligible: bool,
+    pub evaluated_rules: usize,
+    /// 0-based index of the deciding rule; `null` when no rule decided.
+    pub rule_index: Option<usize>,
+    /// 1-based source line of the deciding rule.
+    pub line: Option<u32>,
+    /// Set when the request itself was malformed (batch mode): the decision is then the
+    /// fail-closed deny.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl<'p> DecisionRecord<'p> {
+    pub fn new(decision: &Decision, policy: &'p Policy, request: &Request<'_>) -> Self {
+        let rule = decision.rule(policy);
+        Self {
+            effect: decision.effect.as_str(),
+            policy_id: decision.policy_id(policy),
+            reason_code: decision.reason_code(policy),
+            reason: decision.reason(policy, request),
+            hitl_eligible: decision.hitl_eligible,
+            evaluated_rules: decision.evaluated_rules,
+            rule_index: decision.rule_index(),
+            line: rule.map(|r| r.line),
+            error: None,
+        }
+    }
+}

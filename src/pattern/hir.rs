@@ -1,0 +1,90 @@
+//! Lowering a [`Glob`] to a `regex-syntax` HIR, for the automaton builders.
+//!
+//! The HIR is built directly rather than by printing a regex and re-parsing it: there is
+//! no escaping to get wrong, and the classes keep exactly the ranges the parser
+//! computed. Greediness does not matter for whole-string matching, so `*` is a plain
+//! greedy `(?s:.)*` rather than CPython's atomic lazy group. The HIR is unanchored; the
+//! builder wraps it in `\A ... \z` (or anchors the search) as it needs.
+
+use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Dot, Hir, Repetition};
+
+use super::glob::{Glob, GlobItem};
+
+impl Glob {
+    /// The equivalent regular expression, without anchors. A pattern with a
+    /// [`GlobItem::Never`] lowers to a concatenation containing an empty class, which
+    /// matches nothing.
+    pub fn to_hir(&self) -> Hir {
+        Hir::concat(self.items().iter().map(item_hir).collect())
+    }
+}
+
+fn item_hir(item: &GlobItem) -> Hir {
+    match item {
+        GlobItem::Literal(text) => Hir::literal(text.as_bytes()),
+        GlobItem::Star => Hir::repetition(Repetition {
+            min: 0,
+            max: None,
+            greedy: true,
+            sub: Box::new(Hir::dot(Dot::AnyChar)),
+        }),
+        GlobItem::AnyChar => Hir::dot(Dot::AnyChar),
+        GlobItem::Class { negated, ranges } => {
+            let mut class = ClassUnicode::new(
+                ranges
+                    .iter()
+                    .map(|&(lo, hi)| ClassUnicodeRange::new(lo, hi)),
+            );
+            if *negated {
+                class.negate();
+            }
+            Hir::class(Class::Unicode(class))
+        }
+        GlobItem::Never => Hir::fail(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use regex_syntax::hir::Look;
+
+    use super::*;
+
+    fn anchored_regex(pattern: &str) -> regex_automata::meta::Regex {
+        let hir = Hir::concat(vec![
+            Hir::look(Look::Start),
+            Glob::parse(pattern).to_hir(),
+            Hir::look(Look::End),
+        ]);
+        regex_automata::meta::Builder::new()
+            .build_from_hir(&hir)
+            .expect("a glob always lowers to a valid regex")
+    }
+
+    #[test]
+    fn lowered_regex_agrees_on_samples() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("a*b", "a\nb", true),
+            ("[!a]", "\n", true),
+            ("[!a]", "a", false),
+            ("?", "😀", true),
+            ("?", "e\u{301}", false),
+            ("x[z-a]", "xz", false),
+            ("[!z-a]", "\n", true),
+            ("", "", true),
+            ("*", "", true),
+        ];
+        for &(pattern, subject, expected) in cases {
+            assert_eq!(
+                anchored_regex(pattern).is_match(subject),
+                expected,
+                "{pattern:?} {subject:?}"
+            );
+            assert_eq!(
+                Glob::parse(pattern).matches(subject),
+                expected,
+                "{pattern:?} {subject:?}"
+            );
+        }
+    }
+}

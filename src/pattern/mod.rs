@@ -1,0 +1,150 @@
+//! Patterns: the glob dialect every rule is written in, the canonical `tool:method`
+//! form of tool patterns, and the case folding of the tool segment (LANGUAGE.md §2).
+//!
+//! # The dialect
+//!
+//! Globs mean exactly what CPython 3.11 `fnmatch.fnmatchcase` makes of them, because
+//! the reference SDK matches with it. A pattern matches the **whole** subject, over
+//! Unicode scalar values, case-sensitively:
+//!
+//! | syntax | meaning |
+//! |---|---|
+//! | `*` | any run of characters, including none, `/`, `:`, spaces and newlines |
+//! | `?` | exactly one character (one scalar value, not one byte) |
+//! | `[seq]`, `[!seq]` | one character in / not in the set; `a-z` ranges; `]` first is a member |
+//! | `[^seq]` | `^` is a member: this is **not** negation |
+//! | `[` without a closing `]` | a literal `[` |
+//! | `\` | an ordinary character: there are no escapes |
+//! | a reversed range (`[z-a]`) | deleted; a class left empty never matches, `[!z-a]` matches any character |
+//!
+//! Every string is a valid pattern. The formal grammar and the executable examples are in
+//! `grammar/GLOB.md` and `grammar/glob_examples.json`.
+//!
+//! # Differences from Go's `path.Match` (the Go SDK)
+//!
+//! Each is a portability hazard: the same policy file decides differently in the two
+//! SDKs. [`go_path_match`] reproduces Go's behaviour so that the analyzer can find them.
+//!
+//! - `*` and `?` never match `/` in Go: `t:/etc/*` does not cover `t:/etc/a/b` there.
+//! - `[^x]` negates in Go; here it is the set `{^, x}`. Conversely `[!x]` is the set
+//!   `{!, x}` in Go.
+//! - `\` escapes the next character in Go (`a\*b` matches only `a*b`); here it is a
+//!   literal backslash.
+//! - A malformed bracket (`[a` unterminated, `[]a]`, `[-x]`, `[a-]`, `[a-b-c]`) is an
+//!   error in Go (`ErrBadPattern`: no match); here it is literal text (`[a`) or a valid
+//!   class (`]` first and `-` at either end are members).
+//! - Go compares bytes after a `*` skip, so classes can see U+FFFD inside a multi-byte
+//!   character; here a class always sees whole characters.
+//!
+//! # Tool patterns
+//!
+//! A rule's tool pattern is first canonicalized ([`canonicalize`]: `Bash` → `Bash:*`),
+//! then its tool segment (the text before the first `:`) is case-folded as *text*
+//! ([`fold_tool_segment`]), and only then parsed as a glob. So `[A-Z]:*` becomes
+//! `[a-z]:*` and `[ß]:*` becomes `[ss]:*`. Subjects are folded the same way
+//! ([`folded_subject`]), so `Bash:*` matches `bash:ls`, while `m:READ` does not match
+//! `m:read`. [`ToolPattern`] bundles the three steps.
+
+mod canonical;
+mod casefold;
+mod class;
+mod glob;
+mod go_match;
+mod hir;
+mod matcher;
+
+pub use canonical::canonicalize;
+pub use casefold::{casefold, fold_tool_segment};
+pub use glob::{Glob, GlobItem};
+pub use go_match::go_path_match;
+
+/// A rule's tool pattern, with every intermediate form kept for diagnostics: what was
+/// written, its canonical `tool:method` form, that form with the tool segment folded,
+/// and the glob parsed from the folded text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ToolPattern {
+    pub raw: String,
+    pub canonical: String,
+    pub folded: String,
+    pub glob: Glob,
+}
+
+impl ToolPattern {
+    /// Canonicalizes `raw`, folds the tool segment of the canonical text, and parses the
+    /// result. Folding precedes parsing, so it reaches bracket expressions and literal
+    /// text alike; the method segment is left exactly as written.
+    pub fn new(raw: &str) -> ToolPattern {
+        let canonical = canonicalize(raw).into_owned();
+        let folded = fold_tool_segment(&canonical).into_owned();
+        let glob = Glob::parse(&folded);
+        ToolPattern {
+            raw: raw.to_owned(),
+            canonical,
+            folded,
+            glob,
+        }
+    }
+
+    /// Whether this pattern matches a subject already passed through
+    /// [`fold_tool_segment`] (see [`folded_subject`]).
+    pub fn matches_subject(&self, folded_subject: &str) -> bool {
+        self.glob.matches(folded_subject)
+    }
+}
+
+/// The subject a request is matched as: `tool:method`. A tool containing `:` is not
+/// split (`guard("Bash:sudo x")` has the subject `Bash:sudo x:*`).
+pub fn subject(tool: &str, method: &str) -> String {
+    let mut subject = String::with_capacity(tool.len() + 1 + method.len());
+    subject.push_str(tool);
+    subject.push(':');
+    subject.push_str(method);
+    subject
+}
+
+/// [`subject`] with its tool segment (the text before its first `:`) case-folded: the
+/// string every [`ToolPattern`] is matched against.
+pub fn folded_subject(tool: &str, method: &str) -> String {
+    let subject = subject(tool, method);
+    match fold_tool_segment(&subject) {
+        std::borrow::Cow::Borrowed(_) => subject,
+        std::borrow::Cow::Owned(folded) => folded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_pattern_pipeline() {
+        let pattern = ToolPattern::new("Bash");
+        assert_eq!(pattern.canonical, "Bash:*");
+        assert_eq!(pattern.folded, "bash:*");
+        assert!(pattern.matches_subject(&folded_subject("BASH", "ls -la")));
+        assert!(!pattern.matches_subject(&folded_subject("Bash2", "ls")));
+
+        let method_case = ToolPattern::new("m:READ");
+        assert!(!method_case.matches_subject(&folded_subject("m", "read")));
+        assert!(method_case.matches_subject(&folded_subject("M", "READ")));
+    }
+
+    #[test]
+    fn folding_reaches_bracket_expressions() {
+        let upper = ToolPattern::new("[A-Z]");
+        assert_eq!(upper.folded, "[a-z]:*");
+        assert!(upper.matches_subject(&folded_subject("Q", "*")));
+
+        let sharp_s = ToolPattern::new("[ß]");
+        assert_eq!(sharp_s.folded, "[ss]:*");
+        assert!(sharp_s.matches_subject(&folded_subject("s", "*")));
+        assert!(!sharp_s.matches_subject(&folded_subject("ß", "*")));
+    }
+
+    #[test]
+    fn subjects() {
+        assert_eq!(subject("Bash:sudo x", "*"), "Bash:sudo x:*");
+        assert_eq!(folded_subject("GitHub", "List"), "github:List");
+        assert_eq!(folded_subject("", "X"), ":X");
+    }
+}

@@ -1,0 +1,203 @@
+//! Lowering: a validated document to the [`Policy`] IR.
+//!
+//! Runs only on documents that validated without errors, so it reports nothing itself:
+//! where an invariant the validator established does not hold after all, it gives up
+//! (the loader turns that into an internal-error diagnostic) rather than guess, because a
+//! silently dropped condition or pattern would change decisions. Every value is read through `validate::resolve`, the same functions the
+//! validator used, and every text the decisions carry (ids, reasons, condition patterns)
+//! is rendered once here with Python's `str()`.
+
+use super::validate::resolve::{
+    EffectSource, effect_source, effective_conditions, envelope_op, first_truthy, truthy,
+};
+use super::{Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector};
+use crate::eval::compile_condition_regex;
+use crate::pattern::{Glob, ToolPattern};
+use crate::python::PyValue;
+use crate::source::{SourceFile, Span};
+use crate::syntax::{Mapping, Node, NodeKind};
+
+/// Lower a validated document (its root mapping). On an invariant failure, the span of
+/// what could not be lowered.
+pub(crate) fn lower(source: &SourceFile, root: &Mapping) -> Result<Policy, Span> {
+    let rules_node = root.get("rules");
+    let Some(NodeKind::Seq(items)) = rules_node.map(|r| &r.kind) else {
+        return Err(rules_node.map_or_else(Span::default, |r| r.span));
+    };
+    let rules = items
+        .iter()
+        .enumerate()
+        .map(|(index, node)| lower_rule(source, index, node).ok_or(node.span))
+        .collect::<Result<Vec<Rule>, Span>>()?;
+    Ok(Policy {
+        default_action: default_action(root),
+        rules,
+    })
+}
+
+/// `settings.default_action`; absent, null (or no settings) is the fail-closed `deny`.
+fn default_action(root: &Mapping) -> Effect {
+    root.get("settings")
+        .and_then(Node::as_map)
+        .and_then(|s| s.get("default_action"))
+        .and_then(Node::as_str)
+        .and_then(Effect::parse)
+        .unwrap_or(Effect::Deny)
+}
+
+fn lower_rule(source: &SourceFile, index: usize, node: &Node) -> Option<Rule> {
+    let map = node.as_map()?;
+    let (effect, effect_key, pattern) = effect_and_pattern(map)?;
+    let (patterns, pattern_spans) = patterns(pattern)?;
+    let identity = Identity::of(index, map);
+    let position = source.lines().line_col(node.span.start);
+    Some(Rule {
+        index,
+        effect,
+        patterns,
+        resources: selector(first_truthy(map, "resources", "resource"), true),
+        clients: selector(map.get("clients"), false),
+        projects: selector(map.get("projects"), false),
+        conditions: conditions(map)?,
+        policy_id: identity.policy_id,
+        reason: identity.reason,
+        reason_code: identity.reason_code,
+        escalate_on_deny: map.get("escalate_on_deny").is_some_and(truthy),
+        spans: RuleSpans {
+            rule: node.span,
+            effect_key,
+            patterns: pattern_spans,
+            escalate_on_deny: map.get("escalate_on_deny").map(|n| n.span),
+            id: map.get("id").map(|n| n.span),
+        },
+        line: u32::try_from(position.line).unwrap_or(u32::MAX),
+        col: u32::try_from(position.col).unwrap_or(u32::MAX),
+    })
+}
+
+/// The effect, the span of the key that gave it, and the pattern node.
+fn effect_and_pattern(map: &Mapping) -> Option<(Effect, Span, &Node)> {
+    match effect_source(map) {
+        EffectSource::Long { entry, pattern } => {
+            let effect = entry.value.as_str().and_then(Effect::parse)?;
+            Some((effect, entry.key.span, pattern?))
+        }
+        EffectSource::Short { effect, entry } => Some((effect, entry.key.span, &entry.value)),
+        EffectSource::Both { .. } | EffectSource::Missing => None,
+    }
+}
+
+/// A string is one pattern; a list (possibly empty) is one pattern per element.
+fn patterns(node: &Node) -> Option<(Vec<ToolPattern>, Vec<Span>)> {
+    let elements: Vec<&Node> = match &node.kind {
+        NodeKind::Str(_) => vec![node],
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => return None,
+    };
+    let mut patterns = Vec::with_capacity(elements.len());
+    let mut spans = Vec::with_capacity(elements.len());
+    for element in elements {
+        patterns.push(ToolPattern::new(element.as_str()?));
+        spans.push(element.span);
+    }
+    Some((patterns, spans))
+}
+
+/// A selector from `value` (falsy: no constraint). `star_is_universal`: for resources,
+/// an element that is exactly `*` makes the rule apply even without a resource.
+fn selector(value: Option<&Node>, star_is_universal: bool) -> Selector {
+    let texts: Vec<&str> = match value.filter(|v| truthy(v)).map(|v| &v.kind) {
+        Some(NodeKind::Str(text)) => vec![text.as_str()],
+        Some(NodeKind::Seq(items)) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    Selector {
+        universal: star_is_universal && texts.contains(&"*"),
+        globs: texts.into_iter().map(Glob::parse).collect(),
+    }
+}
+
+/// The effective conditions (`when` if truthy, else `conditions`), in document order.
+fn conditions(rule: &Mapping) -> Option<Vec<Condition>> {
+    let Some(map) = effective_conditions(rule) else {
+        return Some(Vec::new());
+    };
+    map.entries
+        .iter()
+        .map(|entry| {
+            let field = entry.key.as_str()?;
+            Some(Condition {
+                field: field.to_owned(),
+                test: condition_test(field, &entry.value)?,
+                span: entry.key.span.cover(entry.value.span),
+            })
+        })
+        .collect()
+}
+
+fn condition_test(field: &str, value: &Node) -> Option<ConditionTest> {
+    if let Some(op) = envelope_op(field, value) {
+        let envelope = value.as_map()?;
+        let op = Operator::parse(op.as_str()?)?;
+        let operand = envelope.get("value").map(PyValue::from_node);
+        let case_insensitive = envelope.get("case_insensitive").is_some_and(truthy);
+        // Compiled once here so that evaluation never compiles; a missing operand is
+        // Python `None`, whose text `None` is what the reference would search for.
+        let regex = (op == Operator::Matches).then(|| {
+            compile_condition_regex(operand.as_ref().unwrap_or(&PyValue::None), case_insensitive)
+        });
+        return Some(ConditionTest::Operator {
+            op,
+            value: operand,
+            case_insensitive,
+            regex: regex.flatten(),
+        });
+    }
+    let text = PyValue::from_node(value).py_str();
+    // The reference compares the casefolded key, so `INPUT_TEXT:` gets the substring
+    // semantics too (while the value is still looked up under the key as written).
+    let substring =
+        crate::pattern::casefold(field) == "input_text" && !text.contains(['*', '?', '[']);
+    Some(ConditionTest::Glob {
+        glob: Glob::parse(&text),
+        text,
+        substring,
+    })
+}
+
+/// The decision texts of a rule (README "Decision fields").
+struct Identity {
+    policy_id: Option<String>,
+    reason: String,
+    reason_code: String,
+}
+
+impl Identity {
+    fn of(index: usize, rule: &Mapping) -> Identity {
+        let py_str = |key: &str| rule.get(key).map(|n| PyValue::from_node(n).py_str());
+        let id = py_str("id");
+        let name = py_str("name")
+            .or_else(|| id.clone())
+            .unwrap_or_else(|| format!("rule-{index}"));
+        let id = id.unwrap_or_default();
+        let id_or_name = if id.is_empty() { &name } else { &id };
+        let policy_id = Some(id_or_name.clone()).filter(|s| !s.is_empty());
+        let reason = py_str("reason")
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| py_strip(&format!("Matched rule {id_or_name}")).to_owned());
+        let reason_code = py_str("reason_code")
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "RULE_MATCH".to_owned());
+        Identity {
+            policy_id,
+            reason,
+            reason_code,
+        }
+    }
+}
+
+/// Python `str.strip()`: Unicode whitespace, plus the ASCII information separators
+/// (U+001C..U+001F) that Python counts as whitespace and Rust does not.
+fn py_strip(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
