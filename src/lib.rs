@@ -7,6 +7,8 @@
 //! [`diagnostics`] the one model every stage reports through.
 
 pub mod analysis;
+pub mod automaton;
+pub mod bundle;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;

@@ -1,9 +1,10 @@
 //! The core conformance vectors, recorded from the reference SDK, through the loader and
-//! the reference interpreter: every decision field must match.
+//! both evaluators (the reference interpreter and the compiled automaton): every decision
+//! field must match, and the two evaluators must agree exactly.
 
 mod common;
 
-use guardc::eval::{DecisionRecord, JsonMap, Request, interpret};
+use guardc::eval::{CompiledPolicy, DecisionRecord, JsonMap, Request, interpret};
 use guardc::policy::load;
 use serde_json::Value;
 
@@ -33,6 +34,7 @@ fn core_decision_vectors_all_pass() {
                 mismatches += count;
                 continue;
             };
+            let compiled = CompiledPolicy::new(policy.clone());
             let requests = case["requests"].as_array().unwrap();
             let expected = case["expected"].as_array().unwrap();
             for (request, expected) in requests.iter().zip(expected) {
@@ -46,6 +48,14 @@ fn core_decision_vectors_all_pass() {
                     args: Some(&args),
                 };
                 let decision = interpret(policy, &request_view);
+                let fast = compiled.decide(&request_view);
+                if fast != decision {
+                    mismatches += 1;
+                    failures.push(format!(
+                        "{file}:{id}: request {request}: compiled evaluator {fast:?} != interpreter {decision:?}"
+                    ));
+                    continue;
+                }
                 let got = serde_json::to_value(DecisionRecord::new(&decision, policy, &request_view))
                     .unwrap();
                 let wrong: Vec<_> = FIELDS.iter().filter(|f| got[**f] != expected[**f]).collect();

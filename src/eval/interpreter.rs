@@ -97,6 +97,12 @@ fn first_failed_gate(rule: &Rule, folded_subject: &str, request: &Request<'_>) -
     if !rule.patterns.iter().any(|p| p.matches_subject(folded_subject)) {
         return Some(Gate::Action);
     }
+    first_failed_gate_after_action(rule, request)
+}
+
+/// Steps 2-4 of LANGUAGE.md 3.2 for a rule whose action gate matched. Shared with the
+/// compiled evaluator, which decides the action gate with its automaton.
+pub(crate) fn first_failed_gate_after_action(rule: &Rule, request: &Request<'_>) -> Option<Gate> {
     if !selector_admits(&rule.clients, &selector_text(request, "client_name")) {
         return Some(Gate::Clients);
     }

@@ -5,6 +5,7 @@
 //! correct, not fast.
 
 mod conditions;
+mod compiled;
 mod decision;
 mod interpreter;
 mod record;
@@ -13,6 +14,7 @@ mod request;
 pub use conditions::{
     CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,
 };
+pub use compiled::CompiledPolicy;
 pub use decision::{Decision, Outcome};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
 pub use record::DecisionRecord;

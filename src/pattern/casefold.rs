@@ -56,6 +56,18 @@ pub fn fold_tool_segment(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// Calls `emit` with each character of `c.casefold()`: the streaming form, for
+/// evaluators that fold a subject while reading it instead of building a string.
+pub fn for_each_folded_char(c: char, mut emit: impl FnMut(char)) {
+    if c.is_ascii() {
+        emit(c.to_ascii_lowercase());
+    } else if ranges_contain(UNFOLDED_IN_PYTHON_3_11, c) {
+        emit(c);
+    } else {
+        std::iter::once(c).default_case_fold().for_each(emit);
+    }
+}
+
 fn folds_to_itself(c: char) -> bool {
     if c.is_ascii() {
         return !c.is_ascii_uppercase();

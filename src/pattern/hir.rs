@@ -17,6 +17,19 @@ impl Glob {
     pub fn to_hir(&self) -> Hir {
         Hir::concat(self.items().iter().map(item_hir).collect())
     }
+
+    /// The HIR of the pattern without its trailing `*`, and whether there was one.
+    ///
+    /// A glob ending in `*` matches a string exactly when its prefix part matches some
+    /// prefix of the string, so an automaton may report it as soon as that prefix is
+    /// read, with no end anchor. The decision automaton relies on this to let
+    /// leftmost-first determinization prune lower-priority rules early.
+    pub fn to_prefix_hir(&self) -> (Hir, bool) {
+        match self.items().split_last() {
+            Some((GlobItem::Star, rest)) => (Hir::concat(rest.iter().map(item_hir).collect()), true),
+            _ => (self.to_hir(), false),
+        }
+    }
 }
 
 fn item_hir(item: &GlobItem) -> Hir {

@@ -54,7 +54,7 @@ mod hir;
 mod matcher;
 
 pub use canonical::canonicalize;
-pub use casefold::{casefold, fold_tool_segment};
+pub use casefold::{casefold, fold_tool_segment, for_each_folded_char};
 pub use glob::{Glob, GlobItem};
 pub use go_match::go_path_match;
 
@@ -112,9 +112,64 @@ pub fn folded_subject(tool: &str, method: &str) -> String {
     }
 }
 
+/// Feeds the bytes of [`folded_subject`] to `consume` without building the string, and
+/// stops early when `consume` returns `false`. This is what lets the compiled evaluator
+/// decide a call without allocating: it folds the tool segment while walking its
+/// automaton.
+pub fn for_each_folded_subject_byte(tool: &str, method: &str, mut consume: impl FnMut(u8) -> bool) {
+    let mut buf = [0u8; 4];
+    let mut running = true;
+    let mut in_tool_segment = true;
+    for c in tool.chars() {
+        if !running {
+            return;
+        }
+        if in_tool_segment && c == ':' {
+            in_tool_segment = false;
+        }
+        if in_tool_segment && !c.is_ascii_lowercase() {
+            for_each_folded_char(c, |f| {
+                for &b in f.encode_utf8(&mut buf).as_bytes() {
+                    running = running && consume(b);
+                }
+            });
+        } else {
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                running = running && consume(b);
+            }
+        }
+    }
+    if !running || !consume(b':') {
+        return;
+    }
+    for &b in method.as_bytes() {
+        if !consume(b) {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streamed_subject_equals_folded_subject() {
+        for (tool, method) in [
+            ("Bash", "sudo LS"),
+            ("STRAẞE:Ünd", "*"),
+            ("ﬁle", "x:Y"),
+            ("", "m"),
+            ("KΣ", ""),
+        ] {
+            let mut bytes = Vec::new();
+            for_each_folded_subject_byte(tool, method, |b| {
+                bytes.push(b);
+                true
+            });
+            assert_eq!(String::from_utf8(bytes).unwrap(), folded_subject(tool, method));
+        }
+    }
 
     #[test]
     fn tool_pattern_pipeline() {

@@ -155,6 +155,40 @@ pub enum ConditionTest {
     },
 }
 
+impl ConditionTest {
+    /// An envelope condition, with the `matches` operand compiled once (here, so that the
+    /// loader and the bundle reader build identical conditions).
+    pub fn envelope(op: Operator, value: Option<PyValue>, case_insensitive: bool) -> ConditionTest {
+        let regex = (op == Operator::Matches)
+            .then(|| {
+                crate::eval::compile_condition_regex(
+                    value.as_ref().unwrap_or(&PyValue::None),
+                    case_insensitive,
+                )
+            })
+            .flatten();
+        ConditionTest::Operator {
+            op,
+            value,
+            case_insensitive,
+            regex,
+        }
+    }
+
+    /// A scalar glob condition on `field` with the pattern text `text`.
+    pub fn scalar(field: &str, text: String) -> ConditionTest {
+        // The reference compares the casefolded key, so `INPUT_TEXT:` gets the substring
+        // semantics too (while the value is still looked up under the key as written).
+        let substring = crate::pattern::casefold(field) == "input_text"
+            && !text.contains(['*', '?', '[']);
+        ConditionTest::Glob {
+            glob: Glob::parse(&text),
+            text,
+            substring,
+        }
+    }
+}
+
 /// Envelope operators, with the read aliases already resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operator {

@@ -42,28 +42,33 @@ pub fn load(source: SourceFile) -> LoadResult {
 /// is altered (a byte-order mark is left to the front-end, as the reference leaves it
 /// to its parser).
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadResult {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => load(SourceFile::new(name, text)),
-        Err(error) => {
-            // The lossy text keeps every byte before the error in place, so the span
-            // (the replacement character standing for the bad sequence) is exact.
-            let source = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
+    let error = match std::str::from_utf8(bytes) {
+        Ok(text) => return load(SourceFile::new(name, text)),
+        Err(error) => error,
+    };
+    // The lossy text keeps every byte before the error in place, so the span (the
+    // replacement character standing for the bad sequence) is exact.
+    let source = SourceFile::new(name, String::from_utf8_lossy(bytes).into_owned());
+    // The reference checks the suffix before it reads the file.
+    let diagnostic = match syntax_of(name) {
+        Err(suffix) => unsupported_format(suffix),
+        Ok(_) => {
             let start = error.valid_up_to();
             let span = Span::new(start, start + char::REPLACEMENT_CHARACTER.len_utf8());
-            let diagnostic = Diagnostic::new(
+            Diagnostic::new(
                 &syntax_codes::INVALID_UTF8,
                 span,
                 "the document is not valid UTF-8",
             )
             .with_label("this byte sequence is not UTF-8")
-            .with_help("re-save the file with UTF-8 encoding");
-            LoadResult {
-                source,
-                document: None,
-                policy: None,
-                diagnostics: vec![diagnostic],
-            }
+            .with_help("re-save the file with UTF-8 encoding")
         }
+    };
+    LoadResult {
+        source,
+        document: None,
+        policy: None,
+        diagnostics: vec![diagnostic],
     }
 }
 
@@ -75,11 +80,12 @@ pub fn load_with_limits(source: SourceFile, limits: &Limits) -> LoadResult {
         policy: None,
         diagnostics: Vec::new(),
     };
-    let suffix = python_suffix(result.source.name());
-    let Some(syntax) = Syntax::from_extension(&suffix.trim_start_matches('.').to_lowercase())
-    else {
-        result.diagnostics.push(unsupported_format(suffix));
-        return result;
+    let syntax = match syntax_of(result.source.name()) {
+        Ok(syntax) => syntax,
+        Err(suffix) => {
+            result.diagnostics.push(unsupported_format(suffix));
+            return result;
+        }
     };
     let parsed = syntax::parse(&result.source, syntax, limits);
     result.document = parsed.root;
@@ -91,14 +97,15 @@ pub fn load_with_limits(source: SourceFile, limits: &Limits) -> LoadResult {
         result.diagnostics.push(diagnostic);
         return result;
     }
-    let Some(map) = result.document.as_ref().and_then(Node::as_map) else {
+    let Some(root) = result.document.as_ref() else {
         return result;
     };
-    if let Some(root) = result.document.as_ref() {
-        result
-            .diagnostics
-            .extend(validate::validate(&result.source, root, map));
-    }
+    let Some(map) = root.as_map() else {
+        return result;
+    };
+    result
+        .diagnostics
+        .extend(validate::validate(&result.source, root, map));
     if !result.has_errors() {
         match lower::lower(&result.source, map) {
             Ok(policy) => result.policy = Some(policy),
@@ -116,6 +123,13 @@ fn internal_error(span: Span) -> Diagnostic {
     )
     .with_label("accepted by validation, but not lowered")
     .with_help("this is a bug in guardc: please report the document to its maintainers")
+}
+
+/// The front-end for a file name, or the (unsupported) suffix. Compared
+/// case-insensitively: `POLICY.YAML` is YAML.
+fn syntax_of(name: &str) -> Result<Syntax, &str> {
+    let suffix = python_suffix(name);
+    Syntax::from_extension(&suffix.trim_start_matches('.').to_lowercase()).ok_or(suffix)
 }
 
 /// Python's `PurePath(name).suffix`: the text from the last dot of the file name, when

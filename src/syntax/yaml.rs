@@ -5,14 +5,19 @@
 //! sees it (scalar resolution, tags, merge keys, duplicate keys as `dict` semantics,
 //! one document only) is done here, on top of its events:
 //! [`builder`] consumes the events into an alias-sharing arena while checking the
-//! limits, [`arena`] expands it into the owned tree, [`errors`] words the diagnostics.
+//! limits ([`scalars`] and [`collections`] build its nodes), [`arena`] expands it into
+//! the owned tree, [`tabs`] applies PyYAML's stricter tab rules, and [`errors`] words
+//! the diagnostics.
 //!
 //! [`Node`]: super::Node
 
 mod arena;
 mod builder;
+mod collections;
 mod errors;
 mod offsets;
+mod scalars;
+mod tabs;
 
 use super::{Limits, Parsed};
 use crate::diagnostics::Diagnostic;

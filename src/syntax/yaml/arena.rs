@@ -47,14 +47,14 @@ pub(super) struct RawMap {
 /// A mapping key as Python's `dict` compares it: `1`, `1.0` and `True` are one key,
 /// strings compare by text.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub(super) enum KeyId {
+pub(super) enum KeyId<'a> {
     None,
     Int(i128),
     Float(u64),
-    Str(String),
-    Bytes(Vec<u8>),
-    Date(String),
-    DateTime(String),
+    Str(&'a str),
+    Bytes(&'a [u8]),
+    Date(&'a str),
+    DateTime(&'a str),
     /// NaN. PyYAML returns one shared NaN object for every `.nan`, and `dict` finds a
     /// key by identity before equality, so all `.nan` keys are the same key.
     Nan,
@@ -63,12 +63,22 @@ pub(super) enum KeyId {
 #[derive(Debug, Default)]
 pub(super) struct Arena {
     nodes: Vec<Raw>,
+    /// Nodes reachable more than once (anchored, or merged into another mapping):
+    /// their subtrees are cloned out, every other node is moved out.
+    shared: Vec<bool>,
 }
 
 impl Arena {
     pub(super) fn push(&mut self, raw: Raw) -> usize {
         self.nodes.push(raw);
+        self.shared.push(false);
         self.nodes.len() - 1
+    }
+
+    pub(super) fn mark_shared(&mut self, index: usize) {
+        if let Some(flag) = self.shared.get_mut(index) {
+            *flag = true;
+        }
     }
 
     pub(super) fn get(&self, index: usize) -> Option<&Raw> {
@@ -113,7 +123,7 @@ impl Arena {
 
     /// The dict identity of a key, or `None` when Python could not hash it (a list,
     /// a dict or a set as a key).
-    pub(super) fn key_id(&self, index: usize) -> Option<KeyId> {
+    pub(super) fn key_id(&self, index: usize) -> Option<KeyId<'_>> {
         let target = self.deref(index);
         let RawKind::Leaf(kind) = &self.get(target)?.kind else {
             return None;
@@ -127,10 +137,10 @@ impl Arena {
             // float below 1e38 converts to `i128` exactly.
             NodeKind::Float(f) if f.fract() == 0.0 && f.abs() < 1e38 => KeyId::Int(*f as i128),
             NodeKind::Float(f) => KeyId::Float(f.to_bits()),
-            NodeKind::Str(s) => KeyId::Str(s.clone()),
-            NodeKind::Date(s) => KeyId::Date(s.clone()),
-            NodeKind::DateTime(s) => KeyId::DateTime(s.clone()),
-            NodeKind::Binary(b) => KeyId::Bytes(b.clone()),
+            NodeKind::Str(s) => KeyId::Str(s),
+            NodeKind::Date(s) => KeyId::Date(s),
+            NodeKind::DateTime(s) => KeyId::DateTime(s),
+            NodeKind::Binary(b) => KeyId::Bytes(b),
             NodeKind::Set(_) | NodeKind::Seq(_) | NodeKind::Map(_) => return None,
         })
     }
@@ -153,39 +163,50 @@ impl Arena {
         }
     }
 
-    /// Copy the tree rooted at `root` out into owned nodes, expanding every alias.
+    /// Move the tree rooted at `root` out into owned nodes, expanding every alias.
     ///
     /// Iterative (an explicit work stack instead of recursion), so the nesting the
-    /// limits allow can never exhaust the thread's stack. An alias's copy keeps the
-    /// spans of the anchored text inside, but its root takes the alias's own span, so
-    /// a diagnostic about `deny: *patterns` points at the alias the user wrote there.
-    pub(super) fn materialize(&self, root: usize) -> Option<Node> {
+    /// limits allow can never exhaust the thread's stack. Scalars are moved out unless
+    /// they sit under a shared node, which may be visited again. An alias's copy keeps
+    /// the spans of the anchored text inside, but its root takes the alias's own span,
+    /// so a diagnostic about `deny: *patterns` points at the alias written there.
+    pub(super) fn materialize(mut self, root: usize) -> Option<Node> {
         enum Task {
-            Visit(usize, Option<Span>),
+            Visit(usize, Option<Span>, bool),
             Seq(usize, Span),
             Map(usize, Span),
         }
-        let mut tasks = vec![Task::Visit(root, None)];
+        let mut tasks = vec![Task::Visit(root, None, false)];
         let mut out: Vec<Node> = Vec::new();
         while let Some(task) = tasks.pop() {
             match task {
-                Task::Visit(index, span_override) => {
-                    let raw = self.get(index)?;
+                Task::Visit(index, span_override, under_shared) => {
+                    let shared = under_shared || self.shared.get(index).copied().unwrap_or(true);
+                    let raw = self.nodes.get_mut(index)?;
                     let span = span_override.unwrap_or(raw.span);
-                    match &raw.kind {
-                        RawKind::Leaf(kind) => out.push(Node::new(kind.clone(), span, raw.style)),
-                        RawKind::Alias(target) => tasks.push(Task::Visit(*target, Some(span))),
+                    match &mut raw.kind {
+                        RawKind::Leaf(kind) => {
+                            let kind = if shared {
+                                kind.clone()
+                            } else {
+                                std::mem::replace(kind, NodeKind::Null)
+                            };
+                            out.push(Node::new(kind, span, raw.style));
+                        }
+                        RawKind::Alias(target) => {
+                            tasks.push(Task::Visit(*target, Some(span), true));
+                        }
                         RawKind::Seq(items) => {
                             tasks.push(Task::Seq(index, span));
-                            tasks.extend(items.iter().rev().map(|&i| Task::Visit(i, None)));
+                            tasks.extend(items.iter().rev().map(|&i| Task::Visit(i, None, shared)));
                         }
                         RawKind::Map(map) => {
                             tasks.push(Task::Map(index, span));
                             for &(key, value) in map.entries.iter().rev() {
                                 if !map.as_set {
-                                    tasks.push(Task::Visit(value, None));
+                                    tasks.push(Task::Visit(value, None, shared));
                                 }
-                                tasks.push(Task::Visit(key, None));
+                                tasks.push(Task::Visit(key, None, shared));
                             }
                         }
                     }
@@ -228,6 +249,39 @@ impl Arena {
     }
 }
 
+/// Where a dict's keys are looked up: a linear scan while the mapping is small (most
+/// policy mappings have a handful of keys, and this saves a hash table per mapping),
+/// a hash table past that.
+enum KeyIndex<'a> {
+    Small(Vec<(KeyId<'a>, usize)>),
+    Large(HashMap<KeyId<'a>, usize>),
+}
+
+impl<'a> KeyIndex<'a> {
+    const SMALL: usize = 16;
+
+    fn get(&self, id: &KeyId<'a>) -> Option<usize> {
+        match self {
+            KeyIndex::Small(pairs) => pairs.iter().find(|(k, _)| k == id).map(|&(_, at)| at),
+            KeyIndex::Large(map) => map.get(id).copied(),
+        }
+    }
+
+    fn insert(&mut self, id: KeyId<'a>, at: usize) {
+        match self {
+            KeyIndex::Small(pairs) if pairs.len() < Self::SMALL => pairs.push((id, at)),
+            KeyIndex::Small(pairs) => {
+                let mut map: HashMap<KeyId<'a>, usize> = pairs.drain(..).collect();
+                map.insert(id, at);
+                *self = KeyIndex::Large(map);
+            }
+            KeyIndex::Large(map) => {
+                map.insert(id, at);
+            }
+        }
+    }
+}
+
 /// Python `dict` construction over `(key, value, merged)` pairs in order: one entry per
 /// distinct key, at its first position, holding the last key and value. A repeated key
 /// written in the mapping itself is recorded as a duplicate; keys brought in by a merge
@@ -240,7 +294,7 @@ pub(super) fn build_dict(
     let mut entries: Vec<(usize, usize)> = Vec::new();
     // Span of the first key written in the mapping itself, per entry.
     let mut first_own: Vec<Option<Span>> = Vec::new();
-    let mut index: HashMap<KeyId, usize> = HashMap::new();
+    let mut index = KeyIndex::Small(Vec::new());
     let mut duplicates = Vec::new();
     let mut unhashable = Vec::new();
     for (key, value, merged) in pairs {
@@ -248,7 +302,7 @@ pub(super) fn build_dict(
             unhashable.push(key);
             continue;
         };
-        if let Some(&at) = index.get(&id) {
+        if let Some(at) = index.get(&id) {
             if let Some(slot) = entries.get_mut(at) {
                 // Python keeps the first key object and replaces the value. The entry
                 // takes the last key node (its span is the one that took effect) unless

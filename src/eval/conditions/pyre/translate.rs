@@ -31,9 +31,11 @@
 
 use std::collections::HashMap;
 
-use super::classes::{Category, Member, push_category, push_class, push_literal};
+use super::classes::push_literal;
 use super::flags::Flags;
 use super::scan::only_closers_follow;
+
+mod escapes;
 
 /// Why a pattern has no `regex` crate translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,12 +67,16 @@ pub fn translate(pattern: &str) -> Result<String> {
         groups: 0,
         open: Vec::new(),
         names: HashMap::new(),
+        unsupported: None,
     };
     translator.alternation(true)?;
     if translator.pos < translator.chars.len() {
         return Err(Invalid("unbalanced parenthesis"));
     }
-    Ok(translator.out)
+    match translator.unsupported {
+        Some(feature) => Err(Unsupported(feature)),
+        None => Ok(translator.out),
+    }
 }
 
 struct Translator {
@@ -87,6 +93,9 @@ struct Translator {
     /// Groups not yet closed; a backreference to one is an error in Python.
     open: Vec<u32>,
     names: HashMap<String, u32>,
+    /// The first feature met that Rust lacks. Parsing goes on after it, so that a
+    /// pattern Python refuses anyway is reported as invalid rather than unsupported.
+    unsupported: Option<&'static str>,
 }
 
 /// What the last item of a branch was, for the quantifier checks.
@@ -109,6 +118,10 @@ impl Translator {
         let c = self.peek()?;
         self.pos += 1;
         Some(c)
+    }
+
+    fn note_unsupported(&mut self, feature: &'static str) {
+        self.unsupported.get_or_insert(feature);
     }
 
     fn eat(&mut self, c: char) -> bool {
@@ -183,113 +196,6 @@ impl Translator {
         true
     }
 
-    /// `_escape`: an escape outside a class (the backslash is consumed).
-    fn escape(&mut self) -> Result<Last> {
-        let c = self.bump().ok_or(Invalid("bad escape (end of pattern)"))?;
-        if let Some(category) = Category::of(c) {
-            push_category(&mut self.out, category);
-            return Ok(Last::Item);
-        }
-        let assertion = match c {
-            'b' => r"\b",
-            'B' => r"\B",
-            'A' => r"\A",
-            'Z' => r"\z",
-            '1'..='9' => return self.backreference_or_octal(c),
-            _ => "",
-        };
-        if !assertion.is_empty() {
-            self.out.push_str(assertion);
-            return Ok(Last::Assertion);
-        }
-        let code = if c == '0' {
-            self.octal_digits(0, 2)
-        } else {
-            self.common_escape(c)?
-        };
-        push_literal(&mut self.out, code);
-        Ok(Last::Item)
-    }
-
-    /// The escapes a class and the pattern share: control letters, `\x`, `\u`, `\U`,
-    /// `\N`, and an escaped non-alphanumeric character, which is itself.
-    fn common_escape(&mut self, c: char) -> Result<u32> {
-        Ok(match c {
-            'a' => 0x07,
-            'f' => 0x0C,
-            'n' => 0x0A,
-            'r' => 0x0D,
-            't' => 0x09,
-            'v' => 0x0B,
-            'x' => self.hex_digits(2)?,
-            'u' => self.hex_digits(4)?,
-            'U' => {
-                let code = self.hex_digits(8)?;
-                if code > 0x10FFFF {
-                    return Err(Invalid("bad escape \\U"));
-                }
-                code
-            }
-            'N' => return Err(Unsupported("named characters \\N{...}")),
-            c if c.is_ascii_alphanumeric() => return Err(Invalid("bad escape")),
-            c => u32::from(c),
-        })
-    }
-
-    /// Exactly `count` hex digits.
-    fn hex_digits(&mut self, count: usize) -> Result<u32> {
-        let mut value = 0;
-        for _ in 0..count {
-            let digit = self
-                .peek()
-                .and_then(|c| c.to_digit(16))
-                .ok_or(Invalid("incomplete escape"))?;
-            self.pos += 1;
-            value = value * 16 + digit;
-        }
-        Ok(value)
-    }
-
-    /// Up to `max` further octal digits after a first digit worth `value`.
-    fn octal_digits(&mut self, mut value: u32, max: usize) -> u32 {
-        for _ in 0..max {
-            match self.peek().and_then(|c| c.to_digit(8)) {
-                Some(digit) => {
-                    self.pos += 1;
-                    value = value * 8 + digit;
-                }
-                None => break,
-            }
-        }
-        value
-    }
-
-    /// `\1`..`\99` are group references, except three octal digits (`\141`).
-    fn backreference_or_octal(&mut self, first: char) -> Result<Last> {
-        let mut group = first.to_digit(10).unwrap_or_default();
-        if let Some(second) = self.peek().and_then(|c| c.to_digit(10)) {
-            self.pos += 1;
-            let third = self.peek().and_then(|c| c.to_digit(8));
-            if let (true, true, Some(third)) = (group < 8, second < 8, third) {
-                self.pos += 1;
-                let code = group * 64 + second * 8 + third;
-                if code > 0o377 {
-                    return Err(Invalid("octal escape value outside of range 0-0o377"));
-                }
-                push_literal(&mut self.out, code);
-                return Ok(Last::Item);
-            }
-            group = group * 10 + second;
-        }
-        if group > self.groups {
-            return Err(Invalid("invalid group reference"));
-        }
-        if self.open.contains(&group) {
-            return Err(Invalid("cannot refer to an open group"));
-        }
-        Err(Unsupported("backreferences"))
-    }
-
     /// A quantifier (`*`, `+`, `?`, `{m,n}`); a `{` that does not start a valid bound
     /// is a literal.
     fn repeat(&mut self, c: char, last: Last) -> Result<Last> {
@@ -319,7 +225,7 @@ impl Translator {
         if self.eat('?') {
             self.out.push('?');
         } else if self.eat('+') {
-            return Err(Unsupported("possessive quantifiers"));
+            self.note_unsupported("possessive quantifiers");
         }
         Ok(Last::Repeat)
     }
@@ -379,59 +285,6 @@ impl Translator {
         Last::Assertion
     }
 
-    /// A character set, after its `[`.
-    fn class(&mut self) -> Result<Last> {
-        let negated = self.eat('^');
-        let mut members = Vec::new();
-        loop {
-            let c = self.bump().ok_or(Invalid("unterminated character set"))?;
-            if c == ']' && !members.is_empty() {
-                break;
-            }
-            let first = self.class_atom(c)?;
-            if !self.eat('-') {
-                members.push(first);
-                continue;
-            }
-            let after = self.bump().ok_or(Invalid("unterminated character set"))?;
-            if after == ']' {
-                members.extend([first, Member::Char(u32::from('-'))]);
-                break;
-            }
-            match (first, self.class_atom(after)?) {
-                (Member::Char(lo), Member::Char(hi)) if lo <= hi => {
-                    members.push(Member::Range(lo, hi));
-                }
-                _ => return Err(Invalid("bad character range")),
-            }
-        }
-        push_class(&mut self.out, negated, &members);
-        Ok(Last::Item)
-    }
-
-    /// `_class_escape` or a plain member.
-    fn class_atom(&mut self, c: char) -> Result<Member> {
-        if c != '\\' {
-            return Ok(Member::Char(u32::from(c)));
-        }
-        let e = self.bump().ok_or(Invalid("bad escape (end of pattern)"))?;
-        if let Some(category) = Category::of(e) {
-            return Ok(Member::Category(category));
-        }
-        Ok(Member::Char(match e {
-            'b' => 0x08,
-            '0'..='7' => {
-                let code = self.octal_digits(e.to_digit(8).unwrap_or_default(), 2);
-                if code > 0o377 {
-                    return Err(Invalid("octal escape value outside of range 0-0o377"));
-                }
-                code
-            }
-            '8' | '9' => return Err(Invalid("bad escape")),
-            _ => self.common_escape(e)?,
-        }))
-    }
-
     /// A group, after its `(`. `None` when it added no item (a comment, global flags).
     fn group(&mut self, at_start: bool) -> Result<Option<Last>> {
         if !self.eat('?') {
@@ -453,16 +306,25 @@ impl Translator {
                 {}
                 Ok(None)
             }
-            '=' | '!' => Err(Unsupported("look-ahead assertions")),
+            '=' | '!' => self.unsupported_group("look-ahead assertions"),
             '<' => match self.bump() {
-                Some('=' | '!') => Err(Unsupported("look-behind assertions")),
+                Some('=' | '!') => self.unsupported_group("look-behind assertions"),
                 _ => Err(Invalid("unknown extension ?<")),
             },
             '(' => Err(Unsupported("conditional groups")),
-            '>' => Err(Unsupported("atomic groups")),
+            '>' => self.unsupported_group("atomic groups"),
             c if c == '-' || FLAG_LETTERS.contains(c) => self.flags(c, at_start),
             _ => Err(Invalid("unknown extension")),
         }
+    }
+
+    /// A group Rust cannot express, parsed (as a plain group) only to find out whether
+    /// Python would refuse the pattern anyway.
+    fn unsupported_group(&mut self, feature: &'static str) -> Result<Option<Last>> {
+        self.note_unsupported(feature);
+        self.out.push_str("(?:");
+        self.body()?;
+        Ok(Some(Last::Item))
     }
 
     /// `(?P<name>...)` and `(?P=name)`, after the `P`.
@@ -478,7 +340,10 @@ impl Translator {
         if self.eat('=') {
             let name = self.group_name(')')?;
             return match self.names.get(&name) {
-                Some(group) if !self.open.contains(group) => Err(Unsupported("backreferences")),
+                Some(group) if !self.open.contains(group) => {
+                    self.note_unsupported("backreferences");
+                    Ok(Last::Item)
+                }
                 Some(_) => Err(Invalid("cannot refer to an open group")),
                 None => Err(Invalid("unknown group name")),
             };
@@ -547,7 +412,7 @@ impl Translator {
             if !at_start {
                 return Err(Invalid("global flags not at the start of the expression"));
             }
-            self.global_flags(add)?;
+            self.global_flags(add);
             return Ok(None);
         }
         if add.t {
@@ -576,12 +441,12 @@ impl Translator {
         self.scoped_flags(add, remove).map(Some)
     }
 
-    fn global_flags(&mut self, flags: Flags) -> Result<()> {
+    fn global_flags(&mut self, flags: Flags) {
         if flags.a {
-            return Err(Unsupported("the ASCII flag (?a)"));
+            self.note_unsupported("the ASCII flag (?a)");
         }
         if flags.t {
-            return Err(Unsupported("the template flag (?t)"));
+            self.note_unsupported("the template flag (?t)");
         }
         let letters = flags.rust_letters();
         if !letters.is_empty() {
@@ -589,12 +454,11 @@ impl Translator {
         }
         self.multiline |= flags.m;
         self.verbose |= flags.x;
-        Ok(())
     }
 
     fn scoped_flags(&mut self, add: Flags, remove: Flags) -> Result<Last> {
         if add.a {
-            return Err(Unsupported("the ASCII flag (?a:...)"));
+            self.note_unsupported("the ASCII flag (?a:...)");
         }
         let saved = (self.verbose, self.multiline);
         self.verbose = (self.verbose || add.x) && !remove.x;

@@ -1,0 +1,264 @@
+//! The compiled bundle: what a runtime loads instead of the YAML.
+//!
+//! Layout (version 1; integers little-endian):
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 0..8 | magic `GUARDC\0B` |
+//! | 8..10 | format version (`1`) |
+//! | 10..12 | flags (bit 0: signed) |
+//! | 12..16 | header length (`128`) |
+//! | 16..48 | compiler version, UTF-8, zero-padded |
+//! | 48..80 | SHA-256 of the source document |
+//! | 80..84 | rule count |
+//! | 84..88 | policy section length |
+//! | 88..92 | automaton section length |
+//! | 92..96 | reserved, zero |
+//! | 96..128 | SHA-256 over bytes 0..96 and the body |
+//! | body | the policy section (rule table, gates, spans), then the automaton section |
+//! | trailer | if signed: 32-byte Ed25519 public key, 64-byte signature over header and body |
+//!
+//! The checksum covers the header too, so any flipped byte anywhere is detected; a
+//! signature trailer is always verified against its embedded key (which detects
+//! corruption there) and, when the caller supplies a trusted key, that key must be the
+//! embedded one. Loading validates everything and never panics on hostile bytes. The
+//! same policy and compiler give byte-identical bundles: nothing depends on time, hash
+//! order or the machine.
+
+mod codec;
+mod policy_codec;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use crate::automaton::Automaton;
+use crate::eval::CompiledPolicy;
+
+pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
+pub const FORMAT_VERSION: u16 = 1;
+const HEADER_LEN: usize = 128;
+const CHECKSUM_AT: usize = 96;
+const TRAILER_LEN: usize = 32 + 64;
+const FLAG_SIGNED: u16 = 1;
+
+/// Why a bundle could not be loaded. Every variant fails closed: no policy is returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BundleError {
+    NotABundle,
+    UnsupportedVersion(u16),
+    Truncated,
+    ChecksumMismatch,
+    BadSignature,
+    /// The bundle is signed by a key other than the trusted one.
+    UntrustedSigner,
+    /// A trusted key was required but the bundle is not signed.
+    Unsigned,
+    Corrupt(&'static str),
+    Automaton(String),
+}
+
+impl std::fmt::Display for BundleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BundleError::NotABundle => f.write_str("not a guardc bundle (bad magic bytes)"),
+            BundleError::UnsupportedVersion(v) => write!(
+                f,
+                "unsupported bundle format version {v} (this guardc reads version {FORMAT_VERSION}); rebuild the bundle"
+            ),
+            BundleError::Truncated => f.write_str("the bundle is truncated"),
+            BundleError::ChecksumMismatch => {
+                f.write_str("the bundle's checksum does not match its contents (corrupted or modified)")
+            }
+            BundleError::BadSignature => f.write_str("the bundle's signature is invalid"),
+            BundleError::UntrustedSigner => {
+                f.write_str("the bundle is signed by a key other than the trusted one")
+            }
+            BundleError::Unsigned => f.write_str("the bundle is not signed, but a verify key was given"),
+            BundleError::Corrupt(what) => write!(f, "the bundle is corrupt: {what}"),
+            BundleError::Automaton(what) => write!(f, "the bundle's automaton is unusable: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for BundleError {}
+
+/// What a bundle's header says, for `guardc inspect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleInfo {
+    pub format_version: u16,
+    pub compiler_version: String,
+    pub source_sha256: [u8; 32],
+    pub checksum: [u8; 32],
+    pub rule_count: u32,
+    pub policy_section_bytes: usize,
+    pub automaton_section_bytes: usize,
+    pub total_bytes: usize,
+    /// The embedded public key, if signed.
+    pub signer: Option<[u8; 32]>,
+}
+
+/// Whether bytes start like a bundle (so `eval` can accept either kind of file).
+pub fn is_bundle(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+/// Serialize a compiled policy. `source` is the document it was compiled from (hashed
+/// into the header for provenance).
+pub fn write_bundle(compiled: &CompiledPolicy, source: &[u8], signing_key: Option<&SigningKey>) -> Vec<u8> {
+    let policy_section = policy_codec::encode(compiled.policy());
+    let automaton_section = compiled.automaton().to_bytes();
+    let mut out = Vec::with_capacity(HEADER_LEN + policy_section.len() + automaton_section.len());
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    let flags = if signing_key.is_some() { FLAG_SIGNED } else { 0 };
+    out.extend_from_slice(&flags.to_le_bytes());
+    out.extend_from_slice(&(HEADER_LEN as u32).to_le_bytes());
+    let mut version = [0u8; 32];
+    let ours = env!("CARGO_PKG_VERSION").as_bytes();
+    let n = ours.len().min(32);
+    version[..n].copy_from_slice(&ours[..n]);
+    out.extend_from_slice(&version);
+    out.extend_from_slice(&Sha256::digest(source));
+    for len in [compiled.policy().rules.len(), policy_section.len(), automaton_section.len(), 0] {
+        out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(&out);
+    hasher.update(&policy_section);
+    hasher.update(&automaton_section);
+    out.extend_from_slice(&hasher.finalize());
+    out.extend_from_slice(&policy_section);
+    out.extend_from_slice(&automaton_section);
+    if let Some(key) = signing_key {
+        let signature = key.sign(&out);
+        out.extend_from_slice(key.verifying_key().as_bytes());
+        out.extend_from_slice(&signature.to_bytes());
+    }
+    out
+}
+
+/// Read and verify a bundle's header (no decoding of the sections).
+pub fn inspect_bundle(bytes: &[u8]) -> Result<BundleInfo, BundleError> {
+    verify(bytes, None).map(|(info, _)| info)
+}
+
+/// Load a bundle: verify it, then decode the policy and the automaton (no rebuild).
+/// With `trusted_key`, the bundle must be signed by that key.
+pub fn read_bundle(
+    bytes: &[u8],
+    trusted_key: Option<&VerifyingKey>,
+) -> Result<(CompiledPolicy, BundleInfo), BundleError> {
+    let (info, body) = verify(bytes, trusted_key)?;
+    let (policy_bytes, automaton_bytes) = body
+        .split_at_checked(info.policy_section_bytes)
+        .ok_or(BundleError::Truncated)?;
+    let policy = policy_codec::decode(policy_bytes)?;
+    if policy.rules.len() != info.rule_count as usize {
+        return Err(BundleError::Corrupt("the rule count does not match the rule table"));
+    }
+    let automaton = Automaton::from_bytes(automaton_bytes, policy.rules.len())
+        .map_err(|e| BundleError::Automaton(e.to_string()))?;
+    Ok((CompiledPolicy::from_parts(policy, automaton), info))
+}
+
+fn word(bytes: &[u8], at: usize) -> Result<u32, BundleError> {
+    let b = bytes.get(at..at + 4).ok_or(BundleError::Truncated)?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+fn half(bytes: &[u8], at: usize) -> Result<u16, BundleError> {
+    let b = bytes.get(at..at + 2).ok_or(BundleError::Truncated)?;
+    Ok(u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn array32(bytes: &[u8], at: usize) -> Result<[u8; 32], BundleError> {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(bytes.get(at..at + 32).ok_or(BundleError::Truncated)?);
+    Ok(out)
+}
+
+/// Check magic, version, lengths, checksum and signature; return the header and body.
+fn verify<'a>(
+    bytes: &'a [u8],
+    trusted_key: Option<&VerifyingKey>,
+) -> Result<(BundleInfo, &'a [u8]), BundleError> {
+    if bytes.len() < MAGIC.len() || !is_bundle(bytes) {
+        return Err(BundleError::NotABundle);
+    }
+    let version = half(bytes, 8)?;
+    if version != FORMAT_VERSION {
+        return Err(BundleError::UnsupportedVersion(version));
+    }
+    let flags = half(bytes, 10)?;
+    if flags & !FLAG_SIGNED != 0 || word(bytes, 12)? as usize != HEADER_LEN {
+        return Err(BundleError::Corrupt("unknown header flags or header length"));
+    }
+    let policy_len = word(bytes, 84)? as usize;
+    let automaton_len = word(bytes, 88)? as usize;
+    let signed = flags & FLAG_SIGNED != 0;
+    let body_end = HEADER_LEN + policy_len + automaton_len;
+    let expected = body_end + if signed { TRAILER_LEN } else { 0 };
+    if bytes.len() < expected {
+        return Err(BundleError::Truncated);
+    }
+    if bytes.len() > expected {
+        return Err(BundleError::Corrupt("trailing bytes after the bundle"));
+    }
+    let header = bytes.get(..HEADER_LEN).ok_or(BundleError::Truncated)?;
+    let body = bytes.get(HEADER_LEN..body_end).ok_or(BundleError::Truncated)?;
+    let checksum = array32(bytes, CHECKSUM_AT)?;
+    let mut hasher = Sha256::new();
+    hasher.update(header.get(..CHECKSUM_AT).ok_or(BundleError::Truncated)?);
+    hasher.update(body);
+    if hasher.finalize().as_slice() != checksum {
+        return Err(BundleError::ChecksumMismatch);
+    }
+    let signer = if signed {
+        Some(verify_signature(bytes, body_end, trusted_key)?)
+    } else if trusted_key.is_some() {
+        return Err(BundleError::Unsigned);
+    } else {
+        None
+    };
+    let version_field = header.get(16..48).unwrap_or(&[]);
+    let compiler_version = String::from_utf8_lossy(version_field)
+        .trim_end_matches('\0')
+        .to_owned();
+    let info = BundleInfo {
+        format_version: version,
+        compiler_version,
+        source_sha256: array32(bytes, 48)?,
+        checksum,
+        rule_count: word(bytes, 80)?,
+        policy_section_bytes: policy_len,
+        automaton_section_bytes: automaton_len,
+        total_bytes: bytes.len(),
+        signer,
+    };
+    Ok((info, body))
+}
+
+fn verify_signature(
+    bytes: &[u8],
+    body_end: usize,
+    trusted_key: Option<&VerifyingKey>,
+) -> Result<[u8; 32], BundleError> {
+    let key_bytes = array32(bytes, body_end)?;
+    let mut signature_bytes = [0u8; 64];
+    signature_bytes.copy_from_slice(
+        bytes
+            .get(body_end + 32..body_end + TRAILER_LEN)
+            .ok_or(BundleError::Truncated)?,
+    );
+    let embedded = VerifyingKey::from_bytes(&key_bytes).map_err(|_| BundleError::BadSignature)?;
+    let signed_bytes = bytes.get(..body_end).ok_or(BundleError::Truncated)?;
+    embedded
+        .verify(signed_bytes, &Signature::from_bytes(&signature_bytes))
+        .map_err(|_| BundleError::BadSignature)?;
+    if let Some(trusted) = trusted_key {
+        if trusted.as_bytes() != &key_bytes {
+            return Err(BundleError::UntrustedSigner);
+        }
+    }
+    Ok(key_bytes)
+}

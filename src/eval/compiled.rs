@@ -1,0 +1,105 @@
+//! The compiled evaluator: what runtimes call on every tool call.
+//!
+//! The automaton reads the folded subject once and yields the first action-only rule
+//! that matches and the gated rules whose action gate matches; only those gated rules
+//! (and only those before the action-only one) have their other gates checked, in order.
+//! For action-only policies this is one DFA walk and no allocation, whatever the number
+//! of rules. It must agree with [`super::interpret`] on every request; the conformance
+//! and differential tests hold it to that.
+
+use super::interpreter::{Gate, first_failed_gate_after_action, no_match};
+use super::{Decision, Request};
+use crate::automaton::{Automaton, AutomatonFallback, AutomatonLimits, GatedMatches};
+use crate::pattern::folded_subject;
+use crate::policy::Policy;
+
+/// A policy ready to decide calls: the IR plus its compiled automaton. `Send + Sync`;
+/// share one across threads.
+#[derive(Debug, Clone)]
+pub struct CompiledPolicy {
+    policy: Policy,
+    automaton: Automaton,
+    fallbacks: Vec<AutomatonFallback>,
+}
+
+impl CompiledPolicy {
+    /// Compile a loaded policy with the default automaton limits.
+    pub fn new(policy: Policy) -> CompiledPolicy {
+        Self::with_limits(policy, &AutomatonLimits::DEFAULT)
+    }
+
+    pub fn with_limits(policy: Policy, limits: &AutomatonLimits) -> CompiledPolicy {
+        let (automaton, fallbacks) = Automaton::build(&policy, limits);
+        CompiledPolicy {
+            policy,
+            automaton,
+            fallbacks,
+        }
+    }
+
+    /// Reassemble from parts read out of a bundle (no rebuild).
+    pub(crate) fn from_parts(policy: Policy, automaton: Automaton) -> CompiledPolicy {
+        CompiledPolicy {
+            policy,
+            automaton,
+            fallbacks: Vec::new(),
+        }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn automaton(&self) -> &Automaton {
+        &self.automaton
+    }
+
+    /// The groups of rules that hit an automaton limit at build time and are matched
+    /// rule by rule (correct, slower).
+    pub fn fallbacks(&self) -> &[AutomatonFallback] {
+        &self.fallbacks
+    }
+
+    /// Decide one call.
+    pub fn decide(&self, request: &Request<'_>) -> Decision {
+        if request.tool.is_empty() {
+            return Decision::engine_error();
+        }
+        let matches = self
+            .automaton
+            .action_matches(&self.policy, request.tool, request.method);
+        let limit = matches.first_action_only.unwrap_or(usize::MAX);
+        let mut skipped_by_resource = false;
+        let (gated, unfiltered) = match matches.gated {
+            GatedMatches::Matched(rules) => (rules, false),
+            GatedMatches::Unfiltered(rules) => (rules, true),
+        };
+        // Built only in the per-rule fallback, where the action gate is checked here.
+        let mut subject: Option<String> = None;
+        for &index in gated {
+            let index = index as usize;
+            if index >= limit {
+                break;
+            }
+            let Some(rule) = self.policy.rules.get(index) else {
+                continue;
+            };
+            if unfiltered {
+                let subject =
+                    subject.get_or_insert_with(|| folded_subject(request.tool, request.method));
+                if !rule.patterns.iter().any(|p| p.matches_subject(subject)) {
+                    continue;
+                }
+            }
+            match first_failed_gate_after_action(rule, request) {
+                None => return Decision::by_rule(rule),
+                Some(Gate::Resource) => skipped_by_resource = true,
+                Some(_) => {}
+            }
+        }
+        match matches.first_action_only.and_then(|i| self.policy.rules.get(i)) {
+            Some(rule) => Decision::by_rule(rule),
+            None => no_match(&self.policy, skipped_by_resource),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Scalar events: the value a scalar stands for under its tag and style, as PyYAML's
+//! resolver and safe constructor build it, and the span of its source text.
+//!
+//! Values PyYAML cannot construct (unknown tags, invalid tagged text) become deferred
+//! diagnostics with a null placeholder, so the rest of the document is still checked.
+
+use saphyr_parser::ScalarStyle as YamlStyle;
+
+use super::arena::{Raw, RawKind};
+use super::builder::{Builder, CORE, Outcome, Special, fail, style_of};
+use super::errors;
+use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes::syntax::YAML_SYNTAX;
+use crate::source::Span;
+use crate::syntax::NodeKind;
+use crate::syntax::yaml_scalar::{self, ScalarError};
+
+impl Builder<'_> {
+    pub(super) fn scalar(
+        &mut self,
+        value: &str,
+        style: YamlStyle,
+        anchor: usize,
+        tag: Option<String>,
+        mut span: Span,
+    ) -> Outcome<()> {
+        match style {
+            YamlStyle::Literal | YamlStyle::Folded => {
+                let end = span.end;
+                span = self.block_scalar_span(span);
+                self.tabs.record_block(Span::new(span.start, end));
+            }
+            YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => self.tabs.record_quoted(span),
+            YamlStyle::Plain => {}
+        }
+        if value.is_empty() && style == YamlStyle::Plain && tag.is_none() && anchor == 0 {
+            self.check_implicit_empty_key(span)?;
+        }
+        let (kind, special) = match self.construct_scalar(value, style, tag.as_deref(), span) {
+            Ok(resolved) => resolved,
+            Err(diagnostic) => {
+                self.defer(*diagnostic);
+                (NodeKind::Null, Special::None)
+            }
+        };
+        let index = self.arena.push(Raw {
+            kind: RawKind::Leaf(kind),
+            span,
+            style: style_of(style),
+            size: 1,
+            height: 0,
+        });
+        self.define_anchor(anchor, span.start)?;
+        if anchor != 0 {
+            self.anchors.insert(anchor, index);
+            self.arena.mark_shared(index);
+        }
+        self.attach(index, special);
+        Ok(())
+    }
+
+    /// YAML 1.2 allows an implicit empty key (`: value`); PyYAML's 1.1 parser allows an
+    /// empty key only after an explicit `?`, and the reference refuses the document.
+    pub(super) fn check_implicit_empty_key(&self, span: Span) -> Outcome<()> {
+        let in_key_position = self
+            .frames
+            .last()
+            .is_some_and(|f| f.mapping && f.pending_key.is_none());
+        let at_colon = span.is_empty()
+            && self
+                .text
+                .get(span.start..)
+                .is_some_and(|s| s.starts_with(':'));
+        let explicit = self
+            .text
+            .get(..span.start)
+            .and_then(|before| before.trim_end().chars().next_back())
+            == Some('?');
+        if !in_key_position || !at_colon || explicit {
+            return Ok(());
+        }
+        let message = "expected a mapping key, but found ':'";
+        fail(
+            Diagnostic::new(
+                &YAML_SYNTAX,
+                Span::new(span.start, span.start + 1),
+                "missing key before `:`",
+            )
+            .with_label("this `:` has no key before it")
+            .with_help(
+                "write the key before the colon, or quote the value if the `:` belongs to it",
+            )
+            .with_compat(format!(
+                "YAML parse error: {message}\n{}",
+                errors::pyyaml_mark(self.text, span.start)
+            )),
+        )
+    }
+
+    /// saphyr's span of a block scalar covers its content and the blank lines after it;
+    /// the node should cover the `|`/`>` header through the last content character.
+    pub(super) fn block_scalar_span(&self, span: Span) -> Span {
+        let text = self.text;
+        let mut start = span.start;
+        let starts_with_property = text.get(start..).is_some_and(|s| s.starts_with(['!', '&']));
+        if !starts_with_property {
+            let mut pos = self.last_event_end.min(start);
+            let mut in_comment = false;
+            while let Some(c) = text.get(pos..start).and_then(|s| s.chars().next()) {
+                match c {
+                    '\n' => in_comment = false,
+                    _ if in_comment => {}
+                    '#' => in_comment = true,
+                    '|' | '>' => {
+                        start = pos;
+                        break;
+                    }
+                    c if c.is_whitespace() || matches!(c, ':' | '-' | '?' | ',') => {}
+                    _ => break,
+                }
+                pos += c.len_utf8();
+            }
+        }
+        let end = text
+            .get(start..span.end)
+            .map_or(span.end, |s| start + s.trim_end().len());
+        Span::new(start, end.max(start))
+    }
+
+    /// The value of a scalar under its tag, as PyYAML's safe constructor builds it.
+    pub(super) fn construct_scalar(
+        &self,
+        value: &str,
+        style: YamlStyle,
+        tag: Option<&str>,
+        span: Span,
+    ) -> Outcome<(NodeKind, Special)> {
+        let plain = style == YamlStyle::Plain;
+        let implicit = |result: Result<NodeKind, ScalarError>| {
+            self.scalar_result(result, span, None, value)
+                .map(|k| (k, Special::None))
+        };
+        let Some(tag) = tag else {
+            if !plain {
+                return Ok((NodeKind::Str(value.to_owned()), Special::None));
+            }
+            return match value {
+                "<<" => Ok((NodeKind::Str(value.to_owned()), Special::Merge)),
+                "=" => Ok((NodeKind::Str(value.to_owned()), Special::Value)),
+                _ => implicit(yaml_scalar::resolve_plain(value)),
+            };
+        };
+        // The non-specific tag `!`: PyYAML resolves the text as if it were plain,
+        // whatever its quoting (`! '12'` is the int 12).
+        if tag == "!" {
+            return implicit(yaml_scalar::resolve_plain(value));
+        }
+        let suffix = tag.strip_prefix(CORE);
+        let explicit = |result: Result<NodeKind, ScalarError>| {
+            self.scalar_result(result, span, Some(tag), value)
+                .map(|k| (k, Special::None))
+        };
+        match suffix {
+            Some("str") => Ok((NodeKind::Str(value.to_owned()), Special::None)),
+            Some("null") => Ok((NodeKind::Null, Special::None)),
+            Some("bool") => explicit(yaml_scalar::construct_bool(value)),
+            Some("int") => explicit(yaml_scalar::construct_int(value)),
+            Some("float") => explicit(yaml_scalar::construct_float(value)),
+            Some("binary") => explicit(yaml_scalar::construct_binary(value)),
+            Some("timestamp") => explicit(yaml_scalar::construct_timestamp(value)),
+            Some("merge") => Ok((NodeKind::Str(value.to_owned()), Special::Merge)),
+            Some("value") => Ok((NodeKind::Str(value.to_owned()), Special::Value)),
+            Some("seq" | "omap" | "pairs") => fail(self.kind_mismatch(span, "sequence", "scalar")),
+            Some("map" | "set") => fail(self.kind_mismatch(span, "mapping", "scalar")),
+            _ => fail(self.unknown_tag(span, tag)),
+        }
+    }
+
+    pub(super) fn scalar_result(
+        &self,
+        result: Result<NodeKind, ScalarError>,
+        span: Span,
+        tag: Option<&str>,
+        value: &str,
+    ) -> Outcome<NodeKind> {
+        match result {
+            Ok(kind) => Ok(kind),
+            Err(ScalarError::IntTooLarge) => fail(
+                errors::limit(
+                    span,
+                    "integer too large (guardc supports 128-bit integers)".to_owned(),
+                    "quote the value if it is an identifier rather than a number",
+                )
+                .with_label("this integer does not fit in 128 bits"),
+            ),
+            Err(ScalarError::Invalid(reason)) => {
+                let what = tag.map_or_else(
+                    || "value".to_owned(),
+                    |t| format!("`!!{}` value", t.strip_prefix(CORE).unwrap_or(t)),
+                );
+                let help = if tag.is_some() {
+                    "fix the value or remove the tag".to_owned()
+                } else {
+                    format!("quote the value if it is meant as text: `'{value}'`")
+                };
+                fail(
+                    errors::construct(self.text, span, None, &format!("invalid {what}: {reason}"))
+                        .with_help(help),
+                )
+            }
+        }
+    }
+
+    pub(super) fn unknown_tag(&self, span: Span, tag: &str) -> Diagnostic {
+        errors::construct(
+            self.text,
+            span,
+            None,
+            &format!("could not determine a constructor for the tag '{tag}'"),
+        )
+        .with_label("the safe loader does not accept this tag")
+        .with_help(
+            "remove the tag; policies may only use the standard YAML tags (`!!str`, \
+             `!!int`, `!!float`, `!!bool`, `!!null`, ...)",
+        )
+    }
+
+    pub(super) fn kind_mismatch(&self, span: Span, expected: &str, found: &str) -> Diagnostic {
+        errors::construct(
+            self.text,
+            span,
+            None,
+            &format!("expected a {expected} node, but found {found}"),
+        )
+        .with_help("remove the tag or change the value to match it")
+    }
+}
