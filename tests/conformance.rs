@@ -4,6 +4,7 @@
 
 mod common;
 
+use guardc::bundle::{read_bundle, write_bundle};
 use guardc::eval::{CompiledPolicy, DecisionRecord, JsonMap, Request, interpret};
 use guardc::policy::load;
 use serde_json::Value;
@@ -34,7 +35,10 @@ fn core_decision_vectors_all_pass() {
                 mismatches += count;
                 continue;
             };
-            let compiled = CompiledPolicy::new(policy.clone());
+            // The compiled evaluator is exercised through a bundle round trip, so the
+            // vectors also pin down what a runtime loading the bundle decides.
+            let bundle = write_bundle(&CompiledPolicy::new(policy.clone()), b"", None);
+            let compiled = read_bundle(&bundle, None).unwrap().0;
             let requests = case["requests"].as_array().unwrap();
             let expected = case["expected"].as_array().unwrap();
             for (request, expected) in requests.iter().zip(expected) {

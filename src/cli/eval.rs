@@ -2,19 +2,21 @@
 //! lines in, JSON lines out, in order).
 
 use std::io::{BufRead, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::output::{ColorChoice, eprint_diagnostics};
 use super::{EXIT_FAILURE, EXIT_OK};
 use crate::diagnostics::render::FileReport;
-use crate::eval::{Decision, DecisionRecord, Gate, JsonMap, Request, interpret, trace};
+use super::keys;
+use crate::bundle::{is_bundle, read_bundle};
+use crate::eval::{CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, trace};
 use crate::policy::{Policy, load_bytes};
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The policy (.yaml, .yml, .json).
+    /// The policy (.yaml, .yml, .json) or a compiled bundle (`guardc build`).
     pub policy: PathBuf,
     /// The tool of the call, e.g. 'Bash:sudo ls' or 'github' (with --method).
     pub tool: Option<String>,
@@ -40,15 +42,19 @@ pub struct EvalArgs {
     /// Print which rules were tried and which gate stopped each.
     #[arg(long)]
     pub explain: bool,
+    /// For a bundle: require a signature by this Ed25519 public key.
+    #[arg(long, value_name = "FILE")]
+    pub verify_key: Option<PathBuf>,
 }
 
 pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
-    let Some(policy) = load_policy(&args.policy, color) else {
+    let Some(compiled) = load_policy(&args.policy, args.verify_key.as_deref(), color) else {
         return EXIT_FAILURE;
     };
     if let Some(path) = &args.requests {
-        return run_batch(&policy, path);
+        return run_batch(&compiled, path);
     }
+    let policy = compiled.policy();
     let Some(tool) = args.tool.as_deref() else {
         eprintln!("error: give a TOOL to decide, or --requests FILE for a batch");
         return EXIT_FAILURE;
@@ -70,10 +76,10 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         context: Some(&context),
         args: Some(&call_args),
     };
-    let (decision, steps) = trace(&policy, &request);
-    let record = DecisionRecord::new(&decision, &policy, &request);
+    let decision = compiled.decide(&request);
+    let record = DecisionRecord::new(&decision, policy, &request);
     if args.explain {
-        print_trace(&policy, &steps);
+        print_trace(policy, &trace(policy, &request).1);
     }
     if args.json {
         println!("{}", serde_json::to_string(&record).unwrap_or_default());
@@ -83,7 +89,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
     EXIT_OK
 }
 
-fn load_policy(path: &PathBuf, color: ColorChoice) -> Option<Policy> {
+fn load_policy(path: &Path, verify_key: Option<&Path>, color: ColorChoice) -> Option<CompiledPolicy> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -91,20 +97,36 @@ fn load_policy(path: &PathBuf, color: ColorChoice) -> Option<Policy> {
             return None;
         }
     };
-    let loaded = load_bytes(&path.display().to_string(), &bytes);
-    if loaded.has_errors() || loaded.policy.is_none() {
-        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-        eprint_diagnostics(
-            &FileReport {
-                source: &loaded.source,
-                diagnostics: &errors,
-            },
-            color,
-        );
-        eprintln!("error: {} did not load; no call was decided", path.display());
+    if is_bundle(&bytes) {
+        let trusted = match verify_key.map(keys::verifying_key).transpose() {
+            Ok(key) => key,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return None;
+            }
+        };
+        return match read_bundle(&bytes, trusted.as_ref()) {
+            Ok((compiled, _)) => Some(compiled),
+            Err(err) => {
+                eprintln!("error: {}: {err}; no call was decided", path.display());
+                None
+            }
+        };
+    }
+    if verify_key.is_some() {
+        eprintln!("error: --verify-key applies to bundles, and {} is a policy document", path.display());
         return None;
     }
-    loaded.policy
+    let loaded = load_bytes(&path.display().to_string(), &bytes);
+    match loaded.policy {
+        Some(policy) if !loaded.has_errors() => Some(CompiledPolicy::new(policy)),
+        _ => {
+            let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+            eprint_diagnostics(&FileReport { source: &loaded.source, diagnostics: &errors }, color);
+            eprintln!("error: {} did not load; no call was decided", path.display());
+            None
+        }
+    }
 }
 
 fn fail(message: &str) -> u8 {
@@ -135,7 +157,7 @@ struct RequestLine {
     args: Option<JsonMap>,
 }
 
-fn run_batch(policy: &Policy, path: &PathBuf) -> u8 {
+fn run_batch(compiled: &CompiledPolicy, path: &Path) -> u8 {
     let input: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -154,7 +176,7 @@ fn run_batch(policy: &Policy, path: &PathBuf) -> u8 {
         if line.trim().is_empty() {
             continue;
         }
-        let written = write_decision(&mut out, policy, &line, number + 1);
+        let written = write_decision(&mut out, compiled, &line, number + 1);
         if written.is_err() {
             // stdout closed (e.g. piped into `head`): stop quietly.
             return EXIT_OK;
@@ -168,10 +190,11 @@ fn run_batch(policy: &Policy, path: &PathBuf) -> u8 {
 
 fn write_decision(
     out: &mut impl Write,
-    policy: &Policy,
+    compiled: &CompiledPolicy,
     line: &str,
     number: usize,
 ) -> std::io::Result<()> {
+    let policy = compiled.policy();
     let parsed: Result<RequestLine, String> =
         serde_json::from_str(line).map_err(|e| format!("line {number}: not a request: {e}"));
     let record = match &parsed {
@@ -187,7 +210,7 @@ fn write_decision(
                 context: context.as_ref(),
                 args: args.as_ref(),
             };
-            DecisionRecord::new(&interpret(policy, &request), policy, &request)
+            DecisionRecord::new(&compiled.decide(&request), policy, &request)
         }
         Ok(_) => malformed(policy, format!("line {number}: `tool` must be a string")),
         Err(message) => malformed(policy, message.clone()),

@@ -7,9 +7,12 @@
 //! (`check`), or a refused build; 2 the tool could not do its job (unreadable file, bad
 //! flags, a policy that fails to load for `eval`).
 
+mod build;
 mod check;
 mod eval;
 mod explain;
+mod inspect;
+mod keys;
 mod output;
 
 use std::process::ExitCode;
@@ -35,6 +38,9 @@ Examples:
   guardc check policies/*.yaml --format json     machine-readable findings for CI
   guardc eval examples/approval.yaml 'Bash:sudo apt-get install x'
   guardc eval policy.yaml --requests calls.jsonl decide a batch, one JSON object per line
+  guardc build policy.yaml -o policy.bundle      compile for runtimes
+  guardc eval policy.bundle 'Bash:ls'            bundles give the same answers
+  guardc inspect policy.bundle --rules           header, hashes, rules; verified
   guardc explain deny-and-allow                  documentation of a diagnostic";
 
 #[derive(Debug, Subcommand)]
@@ -43,8 +49,14 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Decide one call, or a batch of calls, against a policy.
     Eval(eval::EvalArgs),
+    /// Compile a policy into a bundle that runtimes load.
+    Build(build::BuildArgs),
+    /// Show and verify a compiled bundle.
+    Inspect(inspect::InspectArgs),
     /// Print the documentation of a diagnostic code or name.
     Explain(explain::ExplainArgs),
+    /// Generate an Ed25519 key pair for signing bundles.
+    Keygen(keys::KeygenArgs),
 }
 
 /// Parse the process arguments and run the command.
@@ -54,7 +66,10 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check::run(args, color),
         Command::Eval(args) => eval::run(args, color),
+        Command::Build(args) => build::run(args, color),
+        Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Keygen(args) => keys::run_keygen(args),
     };
     ExitCode::from(code)
 }

@@ -103,3 +103,23 @@ impl CompiledPolicy {
         }
     }
 }
+
+impl CompiledPolicy {
+    /// Load a compiled bundle (verifying its checksum, and its signature if it has one).
+    pub fn from_bundle(bytes: &[u8]) -> Result<CompiledPolicy, crate::bundle::BundleError> {
+        crate::bundle::read_bundle(bytes, None).map(|(policy, _)| policy)
+    }
+
+    /// Load a policy document (YAML or JSON, chosen by `name`'s suffix) and compile it.
+    /// On failure, the load diagnostics explain why.
+    pub fn from_source(
+        name: &str,
+        text: &str,
+    ) -> Result<CompiledPolicy, Vec<crate::diagnostics::Diagnostic>> {
+        let loaded = crate::policy::load(crate::source::SourceFile::new(name, text));
+        match loaded.policy {
+            Some(policy) if !loaded.has_errors() => Ok(CompiledPolicy::new(policy)),
+            _ => Err(loaded.diagnostics),
+        }
+    }
+}

@@ -28,11 +28,12 @@ pub static YAML_SYNTAX: CodeInfo = CodeInfo {
     name: "yaml-syntax-error",
     level: Level::Error,
     summary: "the document is not well-formed YAML",
-    doc: "The YAML parser could not read the document: a tab used for indentation, an \
-unclosed quote or bracket, a key indented differently from its siblings, a bare `*`. \
-The reference refuses the document (`YAML parse error: ...`), so a runtime would refuse \
-to load it. The diagnostic points at the character where reading stopped. Fix: correct \
-the syntax there; quote patterns that start with `*`, `&`, `!`, `[` or `{` \
+    doc: "The YAML parser could not read the document: a tab used for indentation (the \
+reference's YAML 1.1 reader accepts tabs only inside quoted strings, block scalars and \
+comments), an unclosed quote or bracket, a key indented differently from its siblings, a \
+bare `*`. The reference refuses the document (`YAML parse error: ...`), so a runtime would \
+refuse to load it. The diagnostic points at the character where reading stopped. Fix: \
+correct the syntax there; quote patterns that start with `*`, `&`, `!`, `[` or `{` \
 (`deny: '*'`).",
 };
 
@@ -43,9 +44,12 @@ pub static YAML_CONSTRUCT: CodeInfo = CodeInfo {
     summary: "well-formed YAML that the safe loader refuses",
     doc: "The document is well-formed YAML, but the reference's safe loader refuses to \
 build values from it: more than one document in the stream (`---`), an alias to an \
-anchor that was never defined, a language-specific tag such as `!!python/name:`, or a \
-merge key `<<` whose value is not a mapping. Fix: keep one document per file, define \
-anchors before using them, remove the tag, merge only mappings.",
+anchor that was never defined (or that contains the alias), an anchor name defined twice, \
+a language-specific tag such as `!!python/name:`, a merge key `<<` whose value is not a \
+mapping, a list or mapping used as a key, or a value its tag or form cannot hold \
+(`!!int abc`, the impossible date `2024-02-30`). Fix: keep one document per file, define \
+each anchor once before using it, remove the tag, merge only mappings, quote values that \
+are meant as text.",
 };
 
 pub static JSON_SYNTAX: CodeInfo = CodeInfo {
@@ -54,8 +58,9 @@ pub static JSON_SYNTAX: CodeInfo = CodeInfo {
     level: Level::Error,
     summary: "the document is not well-formed JSON",
     doc: "The JSON parser could not read the document: a trailing comma, a comment, a \
-single-quoted string, an unescaped control character. JSON policies are read with a \
-strict parser, as the reference reads them with Python's `json` module. Fix: correct the \
+single-quoted string, an unescaped control character, a byte-order mark, or no value at \
+all. JSON policies are read with a strict parser, as the reference reads them with \
+Python's `json` module (`JSON parse error at line 1, column 9: ...`). Fix: correct the \
 syntax at the position shown, or write the policy as YAML.",
 };
 

@@ -10,6 +10,7 @@
 
 use serde_json::Value;
 
+use super::numeric::json_number_f64;
 use crate::eval::{JsonMap, Request};
 
 /// The keys `input_text` is derived from, in priority order (the reference's
@@ -89,7 +90,7 @@ pub fn json_truthy(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::Number(n) => json_number_f64(n).is_some_and(|f| f != 0.0),
         Value::String(s) => !s.is_empty(),
         Value::Array(items) => !items.is_empty(),
         Value::Object(map) => !map.is_empty(),

@@ -17,7 +17,7 @@ use crate::python::{PyValue, json_py_str, parse_py_float, py_float, py_strip};
 /// `_as_float` of a request value.
 pub fn json_as_float(value: &Value) -> Option<f64> {
     match value {
-        Value::Number(n) => n.as_f64(),
+        Value::Number(n) => json_number_f64(n),
         Value::String(s) => str_as_float(s),
         _ => None,
     }
@@ -30,6 +30,13 @@ pub fn operand_as_float(value: &PyValue) -> Option<f64> {
         PyValue::Str(s) => str_as_float(s),
         _ => None,
     }
+}
+
+/// `float()` of a JSON number as `json.loads` reads it: `1e400` is `inf`. serde_json's
+/// `as_f64` refuses non-finite results, so the kept spelling is parsed instead (Rust and
+/// CPython both round correctly, for integers and decimals alike).
+pub fn json_number_f64(n: &serde_json::Number) -> Option<f64> {
+    n.as_str().parse::<f64>().ok()
 }
 
 /// `float(text.strip())`.
@@ -90,6 +97,8 @@ mod tests {
         assert_eq!(json_as_float(&json!(true)), None);
         assert_eq!(operand_as_float(&PyValue::Bool(true)), None);
         assert_eq!(json_as_float(&json!(5)), Some(5.0));
+        let huge: Value = serde_json::from_str("1e400").unwrap();
+        assert_eq!(json_as_float(&huge), Some(f64::INFINITY));
         assert_eq!(json_as_float(&json!(" 1_0 ")), Some(10.0));
         assert_eq!(json_as_float(&json!("\x1c5")), Some(5.0));
         assert_eq!(json_as_float(&json!(null)), None);

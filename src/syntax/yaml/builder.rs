@@ -15,15 +15,14 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, Span as YamlSpan, Tag};
 
-use super::arena::{Arena, Raw, RawKind, RawMap, build_dict};
+use super::arena::{Arena, Raw, RawKind};
 use super::errors::{self, OpenFlow};
 use super::offsets::Offsets;
 use super::tabs::{self, TabRegions};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, YAML_SYNTAX};
 use crate::source::Span;
-use crate::syntax::yaml_scalar::{self, ScalarError};
-use crate::syntax::{Limits, NodeKind, Parsed, ScalarStyle};
+use crate::syntax::{Limits, Parsed, ScalarStyle};
 
 pub(super) const CORE: &str = "tag:yaml.org,2002:";
 
@@ -211,7 +210,7 @@ impl Builder<'_> {
     }
 
     /// Record an anchor definition; PyYAML refuses a name defined twice.
-    fn define_anchor(&mut self, anchor: usize, start: usize) -> Outcome<()> {
+    pub(super) fn define_anchor(&mut self, anchor: usize, start: usize) -> Outcome<()> {
         if anchor == 0 {
             return Ok(());
         }
@@ -286,7 +285,7 @@ impl Builder<'_> {
             .then_some(start + after_tag + skip)
     }
 
-    fn attach(&mut self, index: usize, special: Special) {
+    pub(super) fn attach(&mut self, index: usize, special: Special) {
         let span = self.arena.span(index);
         let misplaced = |special: Special| match special {
             Special::None => None,

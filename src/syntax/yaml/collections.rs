@@ -2,9 +2,8 @@
 //! merge keys applied, and `dict` semantics for repeated keys.
 
 use super::arena::{Raw, RawKind, RawMap, build_dict};
-use super::builder::{Builder, CORE, Frame, Outcome};
+use super::builder::{Builder, CORE, Frame, Outcome, fail};
 use super::errors;
-use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 use crate::syntax::{NodeKind, ScalarStyle};
 

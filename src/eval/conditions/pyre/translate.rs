@@ -28,6 +28,9 @@
 //!   characters assigned since then can differ in `\w`, `\b` and case folding.
 //! * a group name is checked with Rust's `is_alphabetic`/`is_alphanumeric`, an
 //!   approximation of Python's `str.isidentifier`.
+//! * errors Python raises outside `re.error` (a repeat bound of 2**32 - 1 or more is an
+//!   `OverflowError`, very deep nesting a `RecursionError`) escape the reference's
+//!   `except re.error` and fail the whole evaluation; here they simply never match.
 
 use std::collections::HashMap;
 

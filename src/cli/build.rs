@@ -1,0 +1,82 @@
+//! `guardc build`: compile a policy into a bundle, refusing broken policies.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::keys;
+use super::output::{ColorChoice, eprint_diagnostics};
+use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use crate::bundle::write_bundle;
+use crate::check::{CheckOptions, check_bytes};
+use crate::diagnostics::render::FileReport;
+use crate::eval::CompiledPolicy;
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The policy to compile (.yaml, .yml, .json).
+    pub policy: PathBuf,
+    /// Where to write the bundle.
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Sign the bundle with this Ed25519 key (32 bytes, raw or hex; see `guardc keygen`).
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+    /// Build even when the analyzer reports error-level findings (load errors still
+    /// refuse: there is nothing to compile).
+    #[arg(long)]
+    pub allow_findings: bool,
+}
+
+pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
+    let bytes = match std::fs::read(&args.policy) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", args.policy.display());
+            return EXIT_FAILURE;
+        }
+    };
+    let signing_key = match args.sign_key.as_deref().map(keys::signing_key).transpose() {
+        Ok(key) => key,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_FAILURE;
+        }
+    };
+    let report = check_bytes(&args.policy.display().to_string(), &bytes, &CheckOptions::default());
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let Some(policy) = report.policy.clone() else {
+        eprint_diagnostics(&FileReport { source: &report.source, diagnostics: &errors }, color);
+        eprintln!("error: {} did not load; no bundle was written", args.policy.display());
+        return EXIT_FAILURE;
+    };
+    if !errors.is_empty() && !args.allow_findings {
+        eprint_diagnostics(&FileReport { source: &report.source, diagnostics: &errors }, color);
+        eprintln!(
+            "error: refusing to build {} with {} error-level finding(s); fix them or pass --allow-findings",
+            args.policy.display(),
+            errors.len()
+        );
+        return EXIT_FINDINGS;
+    }
+    let compiled = CompiledPolicy::new(policy);
+    for fallback in compiled.fallbacks() {
+        eprintln!(
+            "warning: {} {} rules are matched one by one ({}); decisions stay exact but slower",
+            fallback.rules, fallback.group, fallback.reason
+        );
+    }
+    let bundle = write_bundle(&compiled, &bytes, signing_key.as_ref());
+    if let Err(err) = std::fs::write(&args.output, &bundle) {
+        eprintln!("error: cannot write {}: {err}", args.output.display());
+        return EXIT_FAILURE;
+    }
+    println!(
+        "built {}: {} rules, {} bytes{}",
+        args.output.display(),
+        compiled.policy().rules.len(),
+        bundle.len(),
+        if signing_key.is_some() { ", signed" } else { "" }
+    );
+    EXIT_OK
+}

@@ -1,0 +1,73 @@
+//! `guardc inspect`: show and verify a bundle.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::keys::{self, hex};
+use super::{EXIT_FAILURE, EXIT_OK};
+use crate::bundle::read_bundle;
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The bundle to show.
+    pub bundle: PathBuf,
+    /// Require a signature by this Ed25519 public key (32 bytes, raw or hex).
+    #[arg(long, value_name = "FILE")]
+    pub verify_key: Option<PathBuf>,
+    /// List every rule.
+    #[arg(long)]
+    pub rules: bool,
+}
+
+pub fn run(args: InspectArgs) -> u8 {
+    let bytes = match std::fs::read(&args.bundle) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", args.bundle.display());
+            return EXIT_FAILURE;
+        }
+    };
+    let trusted = match args.verify_key.as_deref().map(keys::verifying_key).transpose() {
+        Ok(key) => key,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_FAILURE;
+        }
+    };
+    let (compiled, info) = match read_bundle(&bytes, trusted.as_ref()) {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("error: {}: {err}", args.bundle.display());
+            return EXIT_FAILURE;
+        }
+    };
+    println!("bundle:           {}", args.bundle.display());
+    println!("format version:   {}", info.format_version);
+    println!("compiler:         guardc {}", info.compiler_version);
+    println!("source sha256:    {}", hex(&info.source_sha256));
+    println!("checksum sha256:  {} (verified)", hex(&info.checksum));
+    match info.signer {
+        Some(key) => println!("signature:        Ed25519, key {} (verified)", hex(&key)),
+        None => println!("signature:        none"),
+    }
+    println!("size:             {} bytes (rule table {}, automaton {})", info.total_bytes, info.policy_section_bytes, info.automaton_section_bytes);
+    println!("rules:            {}", info.rule_count);
+    println!("default action:   {}", compiled.policy().default_action.as_str());
+    println!("automaton:        {}", compiled.automaton().describe());
+    if args.rules {
+        for rule in &compiled.policy().rules {
+            let patterns: Vec<&str> = rule.patterns.iter().map(|p| p.raw.as_str()).collect();
+            println!(
+                "  rules[{}] line {:<4} {:<5} {:<24} {}{}",
+                rule.index,
+                rule.line,
+                rule.effect.as_str(),
+                rule.policy_id.as_deref().unwrap_or("null"),
+                patterns.join(", "),
+                if rule.hitl_eligible() { "  (approvable)" } else { "" }
+            );
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,96 @@
+//! The bundle contract (TOOLING.md 2): deterministic bytes, the same answers as the
+//! source, and fail-closed loading of truncated, corrupted, wrong-version or tampered
+//! files — every single flipped byte is detected.
+
+use ed25519_dalek::SigningKey;
+use guardc::bundle::{BundleError, inspect_bundle, read_bundle, write_bundle};
+use guardc::eval::{CompiledPolicy, Request};
+
+const APPROVAL: &str = "version: '1'\nrules:\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: true\n    reason: 'sudo requires admin approval'\n  - allow: 'Bash:*'\n";
+
+fn compiled() -> CompiledPolicy {
+    CompiledPolicy::from_source("approval.yaml", APPROVAL).unwrap()
+}
+
+fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32])
+}
+
+#[test]
+fn bundles_are_deterministic() {
+    let a = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
+    let b = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
+    assert_eq!(a, b);
+    let signed_a = write_bundle(&compiled(), APPROVAL.as_bytes(), Some(&key(7)));
+    let signed_b = write_bundle(&compiled(), APPROVAL.as_bytes(), Some(&key(7)));
+    assert_eq!(signed_a, signed_b);
+}
+
+#[test]
+fn a_bundle_decides_like_its_source() {
+    let source = compiled();
+    let (loaded, info) = read_bundle(&write_bundle(&source, APPROVAL.as_bytes(), None), None).unwrap();
+    assert_eq!(info.rule_count, 2);
+    for tool in ["Bash:sudo apt-get install x", "Bash:ls -la", "Read:x", "bash:SUDO x", ""] {
+        let request = Request::tool(tool);
+        assert_eq!(loaded.decide(&request), source.decide(&request), "{tool}");
+    }
+    let sudo = loaded.decide(&Request::tool("Bash:sudo ls"));
+    assert!(sudo.hitl_eligible);
+    assert_eq!(sudo.policy_id(loaded.policy()), Some("rule-0"));
+}
+
+#[test]
+fn every_flipped_byte_is_detected() {
+    for signing_key in [None, Some(key(3))] {
+        let bundle = write_bundle(&compiled(), APPROVAL.as_bytes(), signing_key.as_ref());
+        for at in 0..bundle.len() {
+            for mask in [0x01u8, 0x80, 0xff] {
+                let mut bad = bundle.clone();
+                bad[at] ^= mask;
+                assert!(
+                    read_bundle(&bad, None).is_err(),
+                    "flipping byte {at} with {mask:#x} went unnoticed (signed: {})",
+                    signing_key.is_some()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_truncation_is_detected() {
+    let bundle = write_bundle(&compiled(), APPROVAL.as_bytes(), Some(&key(5)));
+    for len in 0..bundle.len() {
+        assert!(read_bundle(&bundle[..len], None).is_err(), "truncated at {len}");
+    }
+    let mut longer = bundle.clone();
+    longer.push(0);
+    assert!(read_bundle(&longer, None).is_err());
+}
+
+#[test]
+fn errors_name_the_problem() {
+    let bundle = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
+    let mut version = bundle.clone();
+    version[8] = 9;
+    assert_eq!(read_bundle(&version, None).unwrap_err(), BundleError::UnsupportedVersion(9));
+    assert_eq!(read_bundle(b"rules: []", None).unwrap_err(), BundleError::NotABundle);
+    let mut body = bundle.clone();
+    let last = body.len() - 1;
+    body[last] ^= 1;
+    assert_eq!(read_bundle(&body, None).unwrap_err(), BundleError::ChecksumMismatch);
+    assert_eq!(read_bundle(&bundle[..100], None).unwrap_err(), BundleError::Truncated);
+}
+
+#[test]
+fn signatures_are_checked_against_the_trusted_key() {
+    let signed = write_bundle(&compiled(), APPROVAL.as_bytes(), Some(&key(1)));
+    let trusted = key(1).verifying_key();
+    let other = key(2).verifying_key();
+    assert!(read_bundle(&signed, Some(&trusted)).is_ok());
+    assert_eq!(read_bundle(&signed, Some(&other)).unwrap_err(), BundleError::UntrustedSigner);
+    let unsigned = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
+    assert_eq!(read_bundle(&unsigned, Some(&trusted)).unwrap_err(), BundleError::Unsigned);
+    assert_eq!(inspect_bundle(&signed).unwrap().signer, Some(*trusted.as_bytes()));
+}
