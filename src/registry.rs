@@ -7,7 +7,9 @@ use crate::diagnostics::codes::load_codes;
 
 /// Every registered code, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
-    let mut codes: Vec<&'static CodeInfo> = load_codes().chain(FINDINGS.iter().map(|f| f.info)).collect();
+    let mut codes: Vec<&'static CodeInfo> = load_codes()
+        .chain(FINDINGS.iter().map(|f| f.info))
+        .collect();
     codes.sort_by_key(|c| c.code);
     codes
 }
@@ -31,7 +33,11 @@ mod tests {
         for info in all() {
             assert!(codes.insert(info.code), "duplicate code {}", info.code);
             assert!(names.insert(info.name), "duplicate name {}", info.name);
-            assert!(info.code.starts_with("GC") && info.code.len() == 6, "{}", info.code);
+            assert!(
+                info.code.starts_with("GC") && info.code.len() == 6,
+                "{}",
+                info.code
+            );
             assert!(
                 info.name
                     .chars()
@@ -39,7 +45,11 @@ mod tests {
                 "{} is not kebab-case",
                 info.name
             );
-            assert!(!info.summary.is_empty() && info.doc.len() > 80, "{} lacks docs", info.code);
+            assert!(
+                !info.summary.is_empty() && info.doc.len() > 80,
+                "{} lacks docs",
+                info.code
+            );
             assert_eq!(lookup(info.name), Some(info));
         }
     }

@@ -2,6 +2,11 @@
 //! source, and fail-closed loading of truncated, corrupted, wrong-version or tampered
 //! files — every single flipped byte is detected.
 
+#![allow(
+    clippy::expect_used,
+    reason = "helpers outside #[test] functions build known-good inputs"
+)]
+
 use ed25519_dalek::SigningKey;
 use guardc::bundle::{BundleError, inspect_bundle, read_bundle, write_bundle};
 use guardc::eval::{CompiledPolicy, Request};
@@ -9,7 +14,7 @@ use guardc::eval::{CompiledPolicy, Request};
 const APPROVAL: &str = "version: '1'\nrules:\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: true\n    reason: 'sudo requires admin approval'\n  - allow: 'Bash:*'\n";
 
 fn compiled() -> CompiledPolicy {
-    CompiledPolicy::from_source("approval.yaml", APPROVAL).unwrap()
+    CompiledPolicy::from_source("approval.yaml", APPROVAL).expect("the approval example loads")
 }
 
 fn key(seed: u8) -> SigningKey {
@@ -29,9 +34,16 @@ fn bundles_are_deterministic() {
 #[test]
 fn a_bundle_decides_like_its_source() {
     let source = compiled();
-    let (loaded, info) = read_bundle(&write_bundle(&source, APPROVAL.as_bytes(), None), None).unwrap();
+    let (loaded, info) =
+        read_bundle(&write_bundle(&source, APPROVAL.as_bytes(), None), None).unwrap();
     assert_eq!(info.rule_count, 2);
-    for tool in ["Bash:sudo apt-get install x", "Bash:ls -la", "Read:x", "bash:SUDO x", ""] {
+    for tool in [
+        "Bash:sudo apt-get install x",
+        "Bash:ls -la",
+        "Read:x",
+        "bash:SUDO x",
+        "",
+    ] {
         let request = Request::tool(tool);
         assert_eq!(loaded.decide(&request), source.decide(&request), "{tool}");
     }
@@ -62,7 +74,10 @@ fn every_flipped_byte_is_detected() {
 fn every_truncation_is_detected() {
     let bundle = write_bundle(&compiled(), APPROVAL.as_bytes(), Some(&key(5)));
     for len in 0..bundle.len() {
-        assert!(read_bundle(&bundle[..len], None).is_err(), "truncated at {len}");
+        assert!(
+            read_bundle(&bundle[..len], None).is_err(),
+            "truncated at {len}"
+        );
     }
     let mut longer = bundle.clone();
     longer.push(0);
@@ -74,13 +89,25 @@ fn errors_name_the_problem() {
     let bundle = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
     let mut version = bundle.clone();
     version[8] = 9;
-    assert_eq!(read_bundle(&version, None).unwrap_err(), BundleError::UnsupportedVersion(9));
-    assert_eq!(read_bundle(b"rules: []", None).unwrap_err(), BundleError::NotABundle);
+    assert_eq!(
+        read_bundle(&version, None).unwrap_err(),
+        BundleError::UnsupportedVersion(9)
+    );
+    assert_eq!(
+        read_bundle(b"rules: []", None).unwrap_err(),
+        BundleError::NotABundle
+    );
     let mut body = bundle.clone();
     let last = body.len() - 1;
     body[last] ^= 1;
-    assert_eq!(read_bundle(&body, None).unwrap_err(), BundleError::ChecksumMismatch);
-    assert_eq!(read_bundle(&bundle[..100], None).unwrap_err(), BundleError::Truncated);
+    assert_eq!(
+        read_bundle(&body, None).unwrap_err(),
+        BundleError::ChecksumMismatch
+    );
+    assert_eq!(
+        read_bundle(&bundle[..100], None).unwrap_err(),
+        BundleError::Truncated
+    );
 }
 
 #[test]
@@ -89,8 +116,17 @@ fn signatures_are_checked_against_the_trusted_key() {
     let trusted = key(1).verifying_key();
     let other = key(2).verifying_key();
     assert!(read_bundle(&signed, Some(&trusted)).is_ok());
-    assert_eq!(read_bundle(&signed, Some(&other)).unwrap_err(), BundleError::UntrustedSigner);
+    assert_eq!(
+        read_bundle(&signed, Some(&other)).unwrap_err(),
+        BundleError::UntrustedSigner
+    );
     let unsigned = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
-    assert_eq!(read_bundle(&unsigned, Some(&trusted)).unwrap_err(), BundleError::Unsigned);
-    assert_eq!(inspect_bundle(&signed).unwrap().signer, Some(*trusted.as_bytes()));
+    assert_eq!(
+        read_bundle(&unsigned, Some(&trusted)).unwrap_err(),
+        BundleError::Unsigned
+    );
+    assert_eq!(
+        inspect_bundle(&signed).unwrap().signer,
+        Some(*trusted.as_bytes())
+    );
 }

@@ -60,9 +60,13 @@ fn core_decision_vectors_all_pass() {
                     ));
                     continue;
                 }
-                let got = serde_json::to_value(DecisionRecord::new(&decision, policy, &request_view))
-                    .unwrap();
-                let wrong: Vec<_> = FIELDS.iter().filter(|f| got[**f] != expected[**f]).collect();
+                let got =
+                    serde_json::to_value(DecisionRecord::new(&decision, policy, &request_view))
+                        .unwrap();
+                let wrong: Vec<_> = FIELDS
+                    .iter()
+                    .filter(|f| got[**f] != expected[**f])
+                    .collect();
                 if !wrong.is_empty() {
                     mismatches += 1;
                     failures.push(format!(
@@ -81,7 +85,12 @@ fn core_decision_vectors_all_pass() {
     assert!(
         failures.is_empty(),
         "{mismatches} mismatches:\n{}",
-        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -94,5 +103,10 @@ fn object(request: &Value, key: &str) -> JsonMap {
 }
 
 fn pick(value: &Value, fields: &[&&str]) -> Value {
-    Value::Object(fields.iter().map(|f| ((**f).to_owned(), value[**f].clone())).collect())
+    Value::Object(
+        fields
+            .iter()
+            .map(|f| ((**f).to_owned(), value[**f].clone()))
+            .collect(),
+    )
 }

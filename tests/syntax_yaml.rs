@@ -398,6 +398,18 @@ fn tab_indentation_points_at_the_tab() {
     );
     assert_eq!(source.slice(d.span), "\t");
     assert!(d.compat_message.unwrap().starts_with("YAML parse error: "));
+
+    // PyYAML (YAML 1.1) refuses tabs even where YAML 1.2 treats them as spaces.
+    let text = "rules:\n  - deny:\tx\n";
+    let d = only_error(text);
+    assert_eq!(d.code.code, "GC0003");
+    assert_eq!(d.message, "tab character outside a quoted string");
+    assert_eq!(d.span.start, text.find('\t').unwrap());
+    assert!(
+        root("a: 'x\ty'\nb: |\n  x\ty\nc: 1 #\tcomment\n")
+            .as_map()
+            .is_some()
+    );
 }
 
 #[test]

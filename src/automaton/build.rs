@@ -1,8 +1,8 @@
 //! Building the two DFAs from a policy, within explicit size limits.
 
+use regex_automata::MatchKind;
 use regex_automata::dfa::{StartKind, dense};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::MatchKind;
 use regex_syntax::hir::{Hir, Look};
 
 use super::candidates::CandidateTable;
@@ -36,7 +36,10 @@ impl Default for AutomatonLimits {
     }
 }
 
-pub(super) fn build(policy: &Policy, limits: &AutomatonLimits) -> (Automaton, Vec<AutomatonFallback>) {
+pub(super) fn build(
+    policy: &Policy,
+    limits: &AutomatonLimits,
+) -> (Automaton, Vec<AutomatonFallback>) {
     let (action_only, gated): (Vec<&Rule>, Vec<&Rule>) =
         policy.rules.iter().partition(|r| r.is_action_only());
     let mut fallbacks = Vec::new();
@@ -91,27 +94,30 @@ fn build_decider(rules: &[&Rule], limits: &AutomatonLimits) -> Result<Group<Deci
     }
     let dfa = compile(&hirs, MatchKind::LeftmostFirst, limits)?;
     Ok(Group::Compiled {
-        dfa,
+        dfa: Box::new(dfa),
         table: DeciderTable { rule_of_pattern },
     })
 }
 
 /// All-matches over gated rules, every pattern anchored at both ends.
-fn build_gated(
-    rules: &[&Rule],
-    limits: &AutomatonLimits,
-) -> Result<Group<CandidateTable>, String> {
+fn build_gated(rules: &[&Rule], limits: &AutomatonLimits) -> Result<Group<CandidateTable>, String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
     for rule in rules {
         for pattern in &rule.patterns {
-            hirs.push(Hir::concat(vec![pattern.glob.to_hir(), Hir::look(Look::End)]));
+            hirs.push(Hir::concat(vec![
+                pattern.glob.to_hir(),
+                Hir::look(Look::End),
+            ]));
             rule_of_pattern.push(index_u32(rule.index));
         }
     }
     let dfa = compile(&hirs, MatchKind::All, limits)?;
     let table = CandidateTable::explore(&dfa, &rule_of_pattern, limits.dfa_bytes)?;
-    Ok(Group::Compiled { dfa, table })
+    Ok(Group::Compiled {
+        dfa: Box::new(dfa),
+        table,
+    })
 }
 
 fn compile(

@@ -91,7 +91,11 @@ impl CandidateTable {
 
 fn rules_of_state(dfa: &dense::DFA<Vec<u32>>, state: StateID, rule_of_pattern: &[u32]) -> Vec<u32> {
     let mut rules: Vec<u32> = (0..dfa.match_len(state))
-        .filter_map(|i| rule_of_pattern.get(dfa.match_pattern(state, i).as_usize()).copied())
+        .filter_map(|i| {
+            rule_of_pattern
+                .get(dfa.match_pattern(state, i).as_usize())
+                .copied()
+        })
         .collect();
     rules.sort_unstable();
     rules.dedup();

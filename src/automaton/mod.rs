@@ -44,7 +44,10 @@ pub struct Automaton {
 /// One group of rules, compiled or (past a limit) matched rule by rule.
 #[derive(Debug, Clone)]
 enum Group<T> {
-    Compiled { dfa: dense::DFA<Vec<u32>>, table: T },
+    Compiled {
+        dfa: Box<dense::DFA<Vec<u32>>>,
+        table: T,
+    },
     /// The rule indices of the group, tried one by one with their globs.
     PerRule(Vec<u32>),
 }
@@ -110,12 +113,15 @@ impl Automaton {
 
     /// Whether both groups are compiled to DFAs (no per-rule fallback).
     pub fn is_fully_compiled(&self) -> bool {
-        matches!(self.decider, Group::Compiled { .. }) && matches!(self.gated, Group::Compiled { .. })
+        matches!(self.decider, Group::Compiled { .. })
+            && matches!(self.gated, Group::Compiled { .. })
     }
 
     /// A one-line description for `guardc inspect`.
     pub fn describe(&self) -> String {
-        let part = |name: &str, group_dfa: Option<&dense::DFA<Vec<u32>>>, per_rule: Option<usize>| match (group_dfa, per_rule) {
+        let part = |name: &str,
+                    group_dfa: Option<&dense::DFA<Vec<u32>>>,
+                    per_rule: Option<usize>| match (group_dfa, per_rule) {
             (Some(dfa), _) => format!("{name}: dense DFA, {} bytes", dfa.memory_usage()),
             (None, Some(n)) => format!("{name}: {n} rules matched one by one (limit fallback)"),
             (None, None) => format!("{name}: empty"),

@@ -71,17 +71,22 @@ fn put_dfa(out: &mut Vec<u8>, dfa: &dense::DFA<Vec<u32>>) {
     out.extend_from_slice(body);
 }
 
-pub(super) fn from_bytes(bytes: &[u8], rule_count: usize) -> Result<Automaton, AutomatonDecodeError> {
+pub(super) fn from_bytes(
+    bytes: &[u8],
+    rule_count: usize,
+) -> Result<Automaton, AutomatonDecodeError> {
     let mut reader = Reader { bytes, at: 0 };
     let decider = match reader.word()? {
         1 => {
             let rule_of_pattern = reader.rule_list(rule_count)?;
             let dfa = reader.dfa()?;
             if dfa.pattern_len() != rule_of_pattern.len() {
-                return Err(corrupt("the decider's pattern table does not match its automaton"));
+                return Err(corrupt(
+                    "the decider's pattern table does not match its automaton",
+                ));
             }
             Group::Compiled {
-                dfa,
+                dfa: Box::new(dfa),
                 table: DeciderTable { rule_of_pattern },
             }
         }
@@ -94,13 +99,15 @@ pub(super) fn from_bytes(bytes: &[u8], rule_count: usize) -> Result<Automaton, A
             let rules = reader.rule_list(rule_count)?;
             let ranges: Vec<(u32, u32)> = flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
             if flat.len() % 2 != 0
-                || ranges.iter().any(|&(s, l)| s as usize + l as usize > rules.len())
+                || ranges
+                    .iter()
+                    .any(|&(s, l)| s as usize + l as usize > rules.len())
             {
                 return Err(corrupt("the candidate table points outside its rule list"));
             }
             let dfa = reader.dfa()?;
             Group::Compiled {
-                dfa,
+                dfa: Box::new(dfa),
                 table: CandidateTable { ranges, rules },
             }
         }
@@ -124,7 +131,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn take(&mut self, len: usize) -> Result<&[u8], AutomatonDecodeError> {
-        let end = self.at.checked_add(len).ok_or_else(|| corrupt("length overflow"))?;
+        let end = self
+            .at
+            .checked_add(len)
+            .ok_or_else(|| corrupt("length overflow"))?;
         let slice = self
             .bytes
             .get(self.at..end)
@@ -140,7 +150,10 @@ impl Reader<'_> {
 
     fn list(&mut self) -> Result<Vec<u32>, AutomatonDecodeError> {
         let len = self.word()? as usize;
-        let body = self.take(len.checked_mul(4).ok_or_else(|| corrupt("length overflow"))?)?;
+        let body = self.take(
+            len.checked_mul(4)
+                .ok_or_else(|| corrupt("length overflow"))?,
+        )?;
         Ok(body
             .chunks_exact(4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))

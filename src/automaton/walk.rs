@@ -35,7 +35,8 @@ pub(super) fn action_matches<'a>(
 }
 
 fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Option<StateID> {
-    dfa.start_state(&start::Config::new().anchored(Anchored::Yes)).ok()
+    dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
+        .ok()
 }
 
 /// The pattern of the last match seen: with leftmost-first priority, the lowest pattern

@@ -77,10 +77,7 @@ impl<'a> Reader<'a> {
             .at
             .checked_add(len)
             .ok_or(BundleError::Corrupt("a length overflows"))?;
-        let slice = self
-            .bytes
-            .get(self.at..end)
-            .ok_or(BundleError::Truncated)?;
+        let slice = self.bytes.get(self.at..end).ok_or(BundleError::Truncated)?;
         self.at = end;
         Ok(slice)
     }
@@ -136,7 +133,8 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn str(&mut self) -> Result<&'a str, BundleError> {
-        std::str::from_utf8(self.bytes()?).map_err(|_| BundleError::Corrupt("a string is not UTF-8"))
+        std::str::from_utf8(self.bytes()?)
+            .map_err(|_| BundleError::Corrupt("a string is not UTF-8"))
     }
 
     pub(super) fn string(&mut self) -> Result<String, BundleError> {

@@ -66,14 +66,16 @@ impl std::fmt::Display for BundleError {
                 "unsupported bundle format version {v} (this guardc reads version {FORMAT_VERSION}); rebuild the bundle"
             ),
             BundleError::Truncated => f.write_str("the bundle is truncated"),
-            BundleError::ChecksumMismatch => {
-                f.write_str("the bundle's checksum does not match its contents (corrupted or modified)")
-            }
+            BundleError::ChecksumMismatch => f.write_str(
+                "the bundle's checksum does not match its contents (corrupted or modified)",
+            ),
             BundleError::BadSignature => f.write_str("the bundle's signature is invalid"),
             BundleError::UntrustedSigner => {
                 f.write_str("the bundle is signed by a key other than the trusted one")
             }
-            BundleError::Unsigned => f.write_str("the bundle is not signed, but a verify key was given"),
+            BundleError::Unsigned => {
+                f.write_str("the bundle is not signed, but a verify key was given")
+            }
             BundleError::Corrupt(what) => write!(f, "the bundle is corrupt: {what}"),
             BundleError::Automaton(what) => write!(f, "the bundle's automaton is unusable: {what}"),
         }
@@ -104,13 +106,21 @@ pub fn is_bundle(bytes: &[u8]) -> bool {
 
 /// Serialize a compiled policy. `source` is the document it was compiled from (hashed
 /// into the header for provenance).
-pub fn write_bundle(compiled: &CompiledPolicy, source: &[u8], signing_key: Option<&SigningKey>) -> Vec<u8> {
+pub fn write_bundle(
+    compiled: &CompiledPolicy,
+    source: &[u8],
+    signing_key: Option<&SigningKey>,
+) -> Vec<u8> {
     let policy_section = policy_codec::encode(compiled.policy());
     let automaton_section = compiled.automaton().to_bytes();
     let mut out = Vec::with_capacity(HEADER_LEN + policy_section.len() + automaton_section.len());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    let flags = if signing_key.is_some() { FLAG_SIGNED } else { 0 };
+    let flags = if signing_key.is_some() {
+        FLAG_SIGNED
+    } else {
+        0
+    };
     out.extend_from_slice(&flags.to_le_bytes());
     out.extend_from_slice(&(HEADER_LEN as u32).to_le_bytes());
     let mut version = [0u8; 32];
@@ -119,7 +129,12 @@ pub fn write_bundle(compiled: &CompiledPolicy, source: &[u8], signing_key: Optio
     version[..n].copy_from_slice(&ours[..n]);
     out.extend_from_slice(&version);
     out.extend_from_slice(&Sha256::digest(source));
-    for len in [compiled.policy().rules.len(), policy_section.len(), automaton_section.len(), 0] {
+    for len in [
+        compiled.policy().rules.len(),
+        policy_section.len(),
+        automaton_section.len(),
+        0,
+    ] {
         out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
     }
     let mut hasher = Sha256::new();
@@ -154,7 +169,9 @@ pub fn read_bundle(
         .ok_or(BundleError::Truncated)?;
     let policy = policy_codec::decode(policy_bytes)?;
     if policy.rules.len() != info.rule_count as usize {
-        return Err(BundleError::Corrupt("the rule count does not match the rule table"));
+        return Err(BundleError::Corrupt(
+            "the rule count does not match the rule table",
+        ));
     }
     let automaton = Automaton::from_bytes(automaton_bytes, policy.rules.len())
         .map_err(|e| BundleError::Automaton(e.to_string()))?;
@@ -191,7 +208,9 @@ fn verify<'a>(
     }
     let flags = half(bytes, 10)?;
     if flags & !FLAG_SIGNED != 0 || word(bytes, 12)? as usize != HEADER_LEN {
-        return Err(BundleError::Corrupt("unknown header flags or header length"));
+        return Err(BundleError::Corrupt(
+            "unknown header flags or header length",
+        ));
     }
     let policy_len = word(bytes, 84)? as usize;
     let automaton_len = word(bytes, 88)? as usize;
@@ -205,7 +224,9 @@ fn verify<'a>(
         return Err(BundleError::Corrupt("trailing bytes after the bundle"));
     }
     let header = bytes.get(..HEADER_LEN).ok_or(BundleError::Truncated)?;
-    let body = bytes.get(HEADER_LEN..body_end).ok_or(BundleError::Truncated)?;
+    let body = bytes
+        .get(HEADER_LEN..body_end)
+        .ok_or(BundleError::Truncated)?;
     let checksum = array32(bytes, CHECKSUM_AT)?;
     let mut hasher = Sha256::new();
     hasher.update(header.get(..CHECKSUM_AT).ok_or(BundleError::Truncated)?);

@@ -9,7 +9,9 @@
 use super::BundleError;
 use super::codec::{Reader, Writer};
 use crate::pattern::{Glob, ToolPattern};
-use crate::policy::{Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector};
+use crate::policy::{
+    Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector,
+};
 use crate::python::PyValue;
 use crate::source::Span;
 
@@ -245,7 +247,11 @@ fn encode_value(w: &mut Writer, value: &PyValue) {
             w.str(s);
         }
         PyValue::List(items) | PyValue::Set(items) => {
-            w.u8(if matches!(value, PyValue::List(_)) { 8 } else { 9 });
+            w.u8(if matches!(value, PyValue::List(_)) {
+                8
+            } else {
+                9
+            });
             w.usize(items.len());
             items.iter().for_each(|item| encode_value(w, item));
         }

@@ -43,15 +43,39 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let report = check_bytes(&args.policy.display().to_string(), &bytes, &CheckOptions::default());
-    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let report = check_bytes(
+        &args.policy.display().to_string(),
+        &bytes,
+        &CheckOptions::default(),
+    );
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
     let Some(policy) = report.policy.clone() else {
-        eprint_diagnostics(&FileReport { source: &report.source, diagnostics: &errors }, color);
-        eprintln!("error: {} did not load; no bundle was written", args.policy.display());
+        eprint_diagnostics(
+            &FileReport {
+                source: &report.source,
+                diagnostics: &errors,
+            },
+            color,
+        );
+        eprintln!(
+            "error: {} did not load; no bundle was written",
+            args.policy.display()
+        );
         return EXIT_FAILURE;
     };
     if !errors.is_empty() && !args.allow_findings {
-        eprint_diagnostics(&FileReport { source: &report.source, diagnostics: &errors }, color);
+        eprint_diagnostics(
+            &FileReport {
+                source: &report.source,
+                diagnostics: &errors,
+            },
+            color,
+        );
         eprintln!(
             "error: refusing to build {} with {} error-level finding(s); fix them or pass --allow-findings",
             args.policy.display(),
@@ -76,7 +100,11 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         args.output.display(),
         compiled.policy().rules.len(),
         bundle.len(),
-        if signing_key.is_some() { ", signed" } else { "" }
+        if signing_key.is_some() {
+            ", signed"
+        } else {
+            ""
+        }
     );
     EXIT_OK
 }

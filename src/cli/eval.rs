@@ -1,17 +1,19 @@
 //! `guardc eval`: decide one call (readable summary or JSON) or a batch of calls (JSON
 //! lines in, JSON lines out, in order).
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufRead, BufWriter};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::keys;
 use super::output::{ColorChoice, eprint_diagnostics};
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::diagnostics::render::FileReport;
-use super::keys;
 use crate::bundle::{is_bundle, read_bundle};
-use crate::eval::{CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, trace};
+use crate::diagnostics::render::FileReport;
+use crate::eval::{
+    CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, decide_json_lines, trace,
+};
 use crate::policy::{Policy, load_bytes};
 
 #[derive(Debug, Args)]
@@ -89,7 +91,11 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
     EXIT_OK
 }
 
-fn load_policy(path: &Path, verify_key: Option<&Path>, color: ColorChoice) -> Option<CompiledPolicy> {
+fn load_policy(
+    path: &Path,
+    verify_key: Option<&Path>,
+    color: ColorChoice,
+) -> Option<CompiledPolicy> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
@@ -114,16 +120,33 @@ fn load_policy(path: &Path, verify_key: Option<&Path>, color: ColorChoice) -> Op
         };
     }
     if verify_key.is_some() {
-        eprintln!("error: --verify-key applies to bundles, and {} is a policy document", path.display());
+        eprintln!(
+            "error: --verify-key applies to bundles, and {} is a policy document",
+            path.display()
+        );
         return None;
     }
     let loaded = load_bytes(&path.display().to_string(), &bytes);
     match loaded.policy {
         Some(policy) if !loaded.has_errors() => Some(CompiledPolicy::new(policy)),
         _ => {
-            let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-            eprint_diagnostics(&FileReport { source: &loaded.source, diagnostics: &errors }, color);
-            eprintln!("error: {} did not load; no call was decided", path.display());
+            let errors: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            eprint_diagnostics(
+                &FileReport {
+                    source: &loaded.source,
+                    diagnostics: &errors,
+                },
+                color,
+            );
+            eprintln!(
+                "error: {} did not load; no call was decided",
+                path.display()
+            );
             None
         }
     }
@@ -140,21 +163,11 @@ fn parse_object(text: Option<&str>, flag: &str) -> Result<JsonMap, String> {
     };
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
-        Ok(_) => Err(format!("{flag} must be a JSON object, like '{{\"key\": \"value\"}}'")),
+        Ok(_) => Err(format!(
+            "{flag} must be a JSON object, like '{{\"key\": \"value\"}}'"
+        )),
         Err(err) => Err(format!("{flag} is not valid JSON: {err}")),
     }
-}
-
-/// One line of a batch: the request as the caller wrote it.
-#[derive(Debug, serde::Deserialize)]
-struct RequestLine {
-    tool: serde_json::Value,
-    #[serde(default)]
-    method: Option<String>,
-    #[serde(default)]
-    context: Option<JsonMap>,
-    #[serde(default)]
-    args: Option<JsonMap>,
 }
 
 fn run_batch(compiled: &CompiledPolicy, path: &Path) -> u8 {
@@ -166,65 +179,13 @@ fn run_batch(compiled: &CompiledPolicy, path: &Path) -> u8 {
             Err(err) => return fail(&format!("cannot read {}: {err}", path.display())),
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    for (number, line) in input.lines().enumerate() {
-        let line = match line {
-            Ok(line) => line,
-            Err(err) => return fail(&format!("cannot read {}: {err}", path.display())),
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let written = write_decision(&mut out, compiled, &line, number + 1);
-        if written.is_err() {
-            // stdout closed (e.g. piped into `head`): stop quietly.
-            return EXIT_OK;
-        }
+    let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match decide_json_lines(compiled, input, out) {
+        Ok(_) => EXIT_OK,
+        // A closed stdout (piped into `head`) ends the batch quietly.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(err) => fail(&format!("batch stopped: {err}")),
     }
-    if out.flush().is_err() {
-        return EXIT_OK;
-    }
-    EXIT_OK
-}
-
-fn write_decision(
-    out: &mut impl Write,
-    compiled: &CompiledPolicy,
-    line: &str,
-    number: usize,
-) -> std::io::Result<()> {
-    let policy = compiled.policy();
-    let parsed: Result<RequestLine, String> =
-        serde_json::from_str(line).map_err(|e| format!("line {number}: not a request: {e}"));
-    let record = match &parsed {
-        Ok(RequestLine {
-            tool: serde_json::Value::String(tool),
-            method,
-            context,
-            args,
-        }) => {
-            let request = Request {
-                tool,
-                method: method.as_deref().unwrap_or("*"),
-                context: context.as_ref(),
-                args: args.as_ref(),
-            };
-            DecisionRecord::new(&compiled.decide(&request), policy, &request)
-        }
-        Ok(_) => malformed(policy, format!("line {number}: `tool` must be a string")),
-        Err(message) => malformed(policy, message.clone()),
-    };
-    serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::other)?;
-    out.write_all(b"\n")
-}
-
-/// A malformed request is decided fail-closed, with the problem in `error`.
-fn malformed(policy: &Policy, message: String) -> DecisionRecord<'_> {
-    let request = Request::tool("");
-    let mut record = DecisionRecord::new(&Decision::engine_error(), policy, &request);
-    record.error = Some(message);
-    record
 }
 
 fn print_summary(record: &DecisionRecord<'_>, request: &Request<'_>, decision: &Decision) {
@@ -233,7 +194,10 @@ fn print_summary(record: &DecisionRecord<'_>, request: &Request<'_>, decision: &
         (Some(index), Some(line)) => format!(" (rules[{index}], line {line})"),
         _ => String::new(),
     };
-    println!("  policy_id:       {}{rule}", record.policy_id.unwrap_or("null"));
+    println!(
+        "  policy_id:       {}{rule}",
+        record.policy_id.unwrap_or("null")
+    );
     println!("  reason:          {}", record.reason);
     println!("  reason_code:     {}", record.reason_code);
     println!("  hitl_eligible:   {}", record.hitl_eligible);

@@ -14,13 +14,24 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> u8 {
     let Some(wanted) = args.code else {
         for info in registry::all() {
-            println!("{}  {:<34} {:<8} {}", info.code, info.name, info.level.as_str(), info.summary);
+            println!(
+                "{}  {:<34} {:<8} {}",
+                info.code,
+                info.name,
+                info.level.as_str(),
+                info.summary
+            );
         }
         return EXIT_OK;
     };
     match registry::lookup(&wanted) {
         Some(info) => {
-            println!("{} {} ({} by default)\n", info.code, info.name, info.level.as_str());
+            println!(
+                "{} {} ({} by default)\n",
+                info.code,
+                info.name,
+                info.level.as_str()
+            );
             println!("{}\n\n{}", info.summary, info.doc);
             EXIT_OK
         }

@@ -28,7 +28,12 @@ pub fn run(args: InspectArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let trusted = match args.verify_key.as_deref().map(keys::verifying_key).transpose() {
+    let trusted = match args
+        .verify_key
+        .as_deref()
+        .map(keys::verifying_key)
+        .transpose()
+    {
         Ok(key) => key,
         Err(message) => {
             eprintln!("error: {message}");
@@ -51,9 +56,15 @@ pub fn run(args: InspectArgs) -> u8 {
         Some(key) => println!("signature:        Ed25519, key {} (verified)", hex(&key)),
         None => println!("signature:        none"),
     }
-    println!("size:             {} bytes (rule table {}, automaton {})", info.total_bytes, info.policy_section_bytes, info.automaton_section_bytes);
+    println!(
+        "size:             {} bytes (rule table {}, automaton {})",
+        info.total_bytes, info.policy_section_bytes, info.automaton_section_bytes
+    );
     println!("rules:            {}", info.rule_count);
-    println!("default action:   {}", compiled.policy().default_action.as_str());
+    println!(
+        "default action:   {}",
+        compiled.policy().default_action.as_str()
+    );
     println!("automaton:        {}", compiled.automaton().describe());
     if args.rules {
         for rule in &compiled.policy().rules {
@@ -65,7 +76,11 @@ pub fn run(args: InspectArgs) -> u8 {
                 rule.effect.as_str(),
                 rule.policy_id.as_deref().unwrap_or("null"),
                 patterns.join(", "),
-                if rule.hitl_eligible() { "  (approvable)" } else { "" }
+                if rule.hitl_eligible() {
+                    "  (approvable)"
+                } else {
+                    ""
+                }
             );
         }
     }

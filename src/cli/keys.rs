@@ -6,7 +6,8 @@ use std::path::Path;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 fn read_key_bytes(path: &Path, what: &str) -> Result<[u8; 32], String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
     if let Ok(raw) = <[u8; 32]>::try_from(bytes.as_slice()) {
         return Ok(raw);
     }
@@ -15,13 +16,21 @@ fn read_key_bytes(path: &Path, what: &str) -> Result<[u8; 32], String> {
     let decoded: Option<Vec<u8>> = (hex.len() == 64)
         .then(|| {
             (0..32)
-                .map(|i| hex.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+                .map(|i| {
+                    hex.get(2 * i..2 * i + 2)
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                })
                 .collect()
         })
         .flatten();
     decoded
         .and_then(|d| <[u8; 32]>::try_from(d.as_slice()).ok())
-        .ok_or_else(|| format!("{what} {} must hold 32 bytes, raw or as 64 hex characters", path.display()))
+        .ok_or_else(|| {
+            format!(
+                "{what} {} must hold 32 bytes, raw or as 64 hex characters",
+                path.display()
+            )
+        })
 }
 
 pub fn signing_key(path: &Path) -> Result<SigningKey, String> {
@@ -30,7 +39,8 @@ pub fn signing_key(path: &Path) -> Result<SigningKey, String> {
 
 pub fn verifying_key(path: &Path) -> Result<VerifyingKey, String> {
     let bytes = read_key_bytes(path, "verify key")?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| format!("{} is not an Ed25519 public key", path.display()))
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| format!("{} is not an Ed25519 public key", path.display()))
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -40,8 +50,10 @@ pub fn hex(bytes: &[u8]) -> String {
 /// A fresh signing key from the operating system's randomness.
 pub fn generate() -> Result<SigningKey, String> {
     let mut seed = [0u8; 32];
-    let mut urandom = std::fs::File::open("/dev/urandom").map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
-    std::io::Read::read_exact(&mut urandom, &mut seed).map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+    let mut urandom = std::fs::File::open("/dev/urandom")
+        .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+    std::io::Read::read_exact(&mut urandom, &mut seed)
+        .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 
@@ -69,7 +81,9 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
     };
     let secret = format!("{}\n", hex(key.as_bytes()));
     let public = format!("{}\n", hex(key.verifying_key().as_bytes()));
-    if let Err(err) = std::fs::write(&args.output, secret).and_then(|()| std::fs::write(&public_path, public)) {
+    if let Err(err) =
+        std::fs::write(&args.output, secret).and_then(|()| std::fs::write(&public_path, public))
+    {
         eprintln!("error: cannot write the key files: {err}");
         return super::EXIT_FAILURE;
     }

@@ -97,7 +97,10 @@ impl CompiledPolicy {
                 Some(_) => {}
             }
         }
-        match matches.first_action_only.and_then(|i| self.policy.rules.get(i)) {
+        match matches
+            .first_action_only
+            .and_then(|i| self.policy.rules.get(i))
+        {
             Some(rule) => Decision::by_rule(rule),
             None => no_match(&self.policy, skipped_by_resource),
         }

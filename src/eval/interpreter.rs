@@ -94,7 +94,11 @@ pub fn no_match(policy: &Policy, skipped_by_resource: bool) -> Decision {
 }
 
 fn first_failed_gate(rule: &Rule, folded_subject: &str, request: &Request<'_>) -> Option<Gate> {
-    if !rule.patterns.iter().any(|p| p.matches_subject(folded_subject)) {
+    if !rule
+        .patterns
+        .iter()
+        .any(|p| p.matches_subject(folded_subject))
+    {
         return Some(Gate::Action);
     }
     first_failed_gate_after_action(rule, request)

@@ -4,17 +4,19 @@
 //! oracle that every faster evaluator is tested against, so it is written to be obviously
 //! correct, not fast.
 
-mod conditions;
+mod batch;
 mod compiled;
+mod conditions;
 mod decision;
 mod interpreter;
 mod record;
 mod request;
 
+pub use batch::{BatchStats, decide_json_lines};
+pub use compiled::CompiledPolicy;
 pub use conditions::{
     CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,
 };
-pub use compiled::CompiledPolicy;
 pub use decision::{Decision, Outcome};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
 pub use record::DecisionRecord;

@@ -26,7 +26,9 @@ impl Glob {
     /// leftmost-first determinization prune lower-priority rules early.
     pub fn to_prefix_hir(&self) -> (Hir, bool) {
         match self.items().split_last() {
-            Some((GlobItem::Star, rest)) => (Hir::concat(rest.iter().map(item_hir).collect()), true),
+            Some((GlobItem::Star, rest)) => {
+                (Hir::concat(rest.iter().map(item_hir).collect()), true)
+            }
             _ => (self.to_hir(), false),
         }
     }

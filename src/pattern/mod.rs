@@ -167,7 +167,10 @@ mod tests {
                 bytes.push(b);
                 true
             });
-            assert_eq!(String::from_utf8(bytes).unwrap(), folded_subject(tool, method));
+            assert_eq!(
+                String::from_utf8(bytes).unwrap(),
+                folded_subject(tool, method)
+            );
         }
     }
 

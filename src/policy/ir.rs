@@ -179,8 +179,8 @@ impl ConditionTest {
     pub fn scalar(field: &str, text: String) -> ConditionTest {
         // The reference compares the casefolded key, so `INPUT_TEXT:` gets the substring
         // semantics too (while the value is still looked up under the key as written).
-        let substring = crate::pattern::casefold(field) == "input_text"
-            && !text.contains(['*', '?', '[']);
+        let substring =
+            crate::pattern::casefold(field) == "input_text" && !text.contains(['*', '?', '[']);
         ConditionTest::Glob {
             glob: Glob::parse(&text),
             text,

@@ -291,10 +291,7 @@ mod tests {
             PyValue::List(vec![s("a"), PyValue::Int(1)]).py_str(),
             "['a', 1]"
         );
-        assert_eq!(
-            PyValue::Dict(vec![(s("k"), s("v"))]).py_str(),
-            "{'k': 'v'}"
-        );
+        assert_eq!(PyValue::Dict(vec![(s("k"), s("v"))]).py_str(), "{'k': 'v'}");
         assert_eq!(PyValue::Date("2024-01-01".into()).py_str(), "2024-01-01");
         assert_eq!(
             PyValue::Date("2024-01-01".into()).py_repr(),
@@ -317,7 +314,13 @@ mod tests {
         ] {
             assert!(!falsy.truthy(), "{falsy:?}");
         }
-        for truthy in [s("false"), s("0"), s(" "), PyValue::Float(f64::NAN), PyValue::Int(-1)] {
+        for truthy in [
+            s("false"),
+            s("0"),
+            s(" "),
+            PyValue::Float(f64::NAN),
+            PyValue::Int(-1),
+        ] {
             assert!(truthy.truthy(), "{truthy:?}");
         }
     }

@@ -52,7 +52,10 @@ impl LineIndex {
         let offset = self.floor_char_boundary(offset.min(self.text_len));
         let line = self.line_of(offset);
         let start = self.line_start(line);
-        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
         LineCol {
             line: line + 1,
             col: col + 1,

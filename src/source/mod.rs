@@ -45,7 +45,8 @@ impl SourceFile {
     /// The lowercase file suffix (`yaml`, `yml`, `json`), which selects the front-end.
     pub fn extension(&self) -> Option<String> {
         let base = self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name);
-        base.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase())
+        base.rsplit_once('.')
+            .map(|(_, ext)| ext.to_ascii_lowercase())
     }
 
     /// The text under a span, clamped to the document and to character boundaries.

@@ -3,7 +3,10 @@
 
 #![allow(
     dead_code,
-    reason = "each test binary uses a different subset of the helpers"
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers: not every binary uses each one, and a malformed fixture fails the test"
 )]
 
 use std::path::{Path, PathBuf};

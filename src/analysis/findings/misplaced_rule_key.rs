@@ -27,10 +27,7 @@ Fix: indent the key under the rule it belongs to, aligned with that rule's first
 (`    escalate_on_deny: true`).",
 };
 
-pub static FINDING: Finding = Finding {
-    info: &INFO,
-    run,
-};
+pub static FINDING: Finding = Finding { info: &INFO, run };
 
 const RULE_ONLY_KEYS: &[&str] = &[
     "deny",
@@ -81,7 +78,13 @@ fn misplaced_in(
         .filter_map(|entry| {
             let key = entry.key.as_str()?;
             RULE_ONLY_KEYS.contains(&key).then(|| {
-                diagnose(key, entry.key.span.cover(entry.value.span), place, rules, source)
+                diagnose(
+                    key,
+                    entry.key.span.cover(entry.value.span),
+                    place,
+                    rules,
+                    source,
+                )
             })
         })
         .collect()
@@ -97,8 +100,7 @@ fn diagnose(
     let owner = rules
         .iter()
         .enumerate()
-        .filter(|(_, rule)| rule.span.start < span.start)
-        .last();
+        .rfind(|(_, rule)| rule.span.start < span.start);
     let mut diagnostic = Diagnostic::new(
         &INFO,
         span,

@@ -136,7 +136,8 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let primary_label = (!self.diagnostic.label.is_empty()).then(|| self.diagnostic.label.clone());
+        let primary_label =
+            (!self.diagnostic.label.is_empty()).then(|| self.diagnostic.label.clone());
         let primary = LabeledSpan::new_primary_with_span(primary_label, self.diagnostic.span);
         let related = self
             .diagnostic

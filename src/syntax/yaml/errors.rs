@@ -117,15 +117,19 @@ pub(super) fn scan_error(
             ))
             .with_compat(compat);
     }
-    if info.contains("tab") {
-        if let Some(tab) = indentation_tab(text, at) {
-            return syntax(
-                Span::new(tab, tab + 1),
-                "tab character used for indentation",
-                "indent with spaces; YAML forbids tabs in indentation",
-            )
-            .with_label("this is a tab");
-        }
+    // Tabs: saphyr words these errors many ways ("tabs disallowed ...", "':' must be
+    // followed by a valid YAML whitespace" for `key:\tvalue`); all are the tab rule.
+    let near_tab = [Some(at), at.checked_add(1), at.checked_sub(1)]
+        .into_iter()
+        .flatten()
+        .find(|&p| text.as_bytes().get(p) == Some(&b'\t'));
+    let tab = if info.contains("tab") {
+        indentation_tab(text, at).or(near_tab)
+    } else {
+        near_tab
+    };
+    if let Some(tab) = tab {
+        return super::tabs::refused_tab(text, tab).with_compat(compat);
     }
     if info.starts_with("while scanning a quoted scalar, found unexpected") {
         return unclosed_quote(text, at, &compat);
