@@ -8,9 +8,9 @@
 
 use super::Finding;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
-use crate::policy::LoadResult;
+use crate::analysis::Context;
 use crate::source::SourceFile;
-use crate::syntax::{Mapping, Node, NodeKind};
+use crate::syntax::{Mapping, Node};
 
 pub static INFO: CodeInfo = CodeInfo {
     code: "GC0401",
@@ -47,23 +47,17 @@ const RULE_ONLY_KEYS: &[&str] = &[
     "escalate_on_deny",
 ];
 
-fn run(loaded: &LoadResult) -> Vec<Diagnostic> {
-    let Some(root) = loaded.document.as_ref().and_then(Node::as_map) else {
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    let Some(root) = context.root() else {
         return Vec::new();
     };
-    let rules = root.get("rules").map(rule_nodes).unwrap_or_default();
-    let mut found = misplaced_in(root, "the top level", &rules, &loaded.source);
+    let rules = context.rule_nodes();
+    let source = &context.loaded.source;
+    let mut found = misplaced_in(root, "the top level", &rules, source);
     if let Some(settings) = root.get("settings").and_then(Node::as_map) {
-        found.extend(misplaced_in(settings, "`settings`", &rules, &loaded.source));
+        found.extend(misplaced_in(settings, "`settings`", &rules, source));
     }
     found
-}
-
-fn rule_nodes(rules: &Node) -> Vec<&Node> {
-    match &rules.kind {
-        NodeKind::Seq(items) => items.iter().collect(),
-        _ => Vec::new(),
-    }
 }
 
 fn misplaced_in(

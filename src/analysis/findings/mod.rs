@@ -3,13 +3,13 @@
 mod misplaced_rule_key;
 
 use crate::diagnostics::{CodeInfo, Diagnostic};
-use crate::policy::LoadResult;
+use super::Context;
 
 /// A registered finding: its code and the check that produces it.
 #[derive(Debug)]
 pub struct Finding {
     pub info: &'static CodeInfo,
-    pub run: fn(&LoadResult) -> Vec<Diagnostic>,
+    pub run: fn(&Context<'_>) -> Vec<Diagnostic>,
 }
 
 /// Every finding the analyzer runs, in code order.

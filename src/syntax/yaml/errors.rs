@@ -200,8 +200,8 @@ pub(super) fn name_after_sigil(text: &str, at: usize) -> &str {
     rest.get(..end).unwrap_or("")
 }
 
-/// The first tab in the indentation of the line containing `at`, or a tab right at or
-/// before `at` (saphyr reports some tab errors just past the tab).
+/// The first tab in the indentation of the line containing `at` (saphyr reports some
+/// indentation tabs just past the tab, or at the end of the indentation).
 fn indentation_tab(text: &str, at: usize) -> Option<usize> {
     let at = floor_boundary(text, at.min(text.len()));
     let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
@@ -209,14 +209,7 @@ fn indentation_tab(text: &str, at: usize) -> Option<usize> {
     let indent_len = line
         .find(|c: char| c != ' ' && c != '\t')
         .unwrap_or(line.len());
-    if let Some(i) = line.get(..indent_len)?.find('\t') {
-        return Some(line_start + i);
-    }
-    let bytes = text.as_bytes();
-    if bytes.get(at) == Some(&b'\t') {
-        return Some(at);
-    }
-    (at > 0 && bytes.get(at - 1) == Some(&b'\t')).then(|| at - 1)
+    line.get(..indent_len)?.find('\t').map(|i| line_start + i)
 }
 
 fn unclosed_quote(text: &str, open: usize, compat: &str) -> Diagnostic {

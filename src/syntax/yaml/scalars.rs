@@ -24,11 +24,18 @@ impl Builder<'_> {
         tag: Option<String>,
         mut span: Span,
     ) -> Outcome<()> {
+        let mut value = value;
         match style {
             YamlStyle::Literal | YamlStyle::Folded => {
                 let end = span.end;
                 span = self.block_scalar_span(span);
                 self.tabs.record_block(Span::new(span.start, end));
+                if self.ends_without_line_break(end) {
+                    // saphyr always adds the final line break a block scalar keeps; a
+                    // document that ends in the scalar's last line has none to keep, and
+                    // PyYAML's value ends without it.
+                    value = value.strip_suffix('\n').unwrap_or(value);
+                }
             }
             YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => self.tabs.record_quoted(span),
             YamlStyle::Plain => {}
@@ -57,6 +64,18 @@ impl Builder<'_> {
         }
         self.attach(index, special);
         Ok(())
+    }
+
+    /// Whether a block scalar ending at `end` runs into the end of a document whose last
+    /// line is content, not a line break.
+    fn ends_without_line_break(&self, end: usize) -> bool {
+        end >= self.text.len()
+            && !self.text.ends_with('\n')
+            && self
+                .text
+                .rsplit('\n')
+                .next()
+                .is_some_and(|last| !last.trim().is_empty())
     }
 
     /// YAML 1.2 allows an implicit empty key (`: value`); PyYAML's 1.1 parser allows an
