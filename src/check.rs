@@ -2,8 +2,10 @@
 //!
 //! `guardc check`, the language server and tests all go through [`check_bytes`] /
 //! [`check_source`], so a document gets the same diagnostics wherever it is checked.
+//! The run's configuration (finding levels, inline suppressions) is applied here too,
+//! not in the shells, for the same reason.
 
-use crate::analysis;
+use crate::analysis::{self, LevelConfig};
 use crate::diagnostics::{Diagnostic, Level};
 use crate::policy::{LoadResult, Policy, load, load_bytes};
 use crate::source::SourceFile;
@@ -13,10 +15,14 @@ use crate::source::SourceFile;
 pub struct CheckOptions {
     /// Warnings fail the run too.
     pub deny_warnings: bool,
+    /// Per-finding levels (`guardc.toml`, then the `-D`/`-W`/`-A` flags); empty means
+    /// every code at its default level.
+    pub levels: LevelConfig,
 }
 
-/// A checked document: its source, the policy if it loaded, and every diagnostic
-/// (load errors first, then analyzer findings), ordered by position.
+/// A checked document: its source, the policy if it loaded, and every diagnostic (load
+/// errors and analyzer findings, minus suppressed and allowed ones, at the run's levels),
+/// ordered by position.
 #[derive(Debug)]
 pub struct CheckReport {
     pub source: SourceFile,
@@ -44,10 +50,8 @@ pub fn check_source(source: SourceFile, options: &CheckOptions) -> CheckReport {
     finish(load(source), options)
 }
 
-fn finish(loaded: LoadResult, _options: &CheckOptions) -> CheckReport {
-    let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(analysis::analyze(&loaded));
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+fn finish(loaded: LoadResult, options: &CheckOptions) -> CheckReport {
+    let diagnostics = analysis::diagnose(&loaded, &options.levels);
     CheckReport {
         source: loaded.source,
         policy: loaded.policy,

@@ -1,6 +1,7 @@
 //! The one table of every diagnostic code users can meet: load codes and analyzer
 //! findings. `guardc explain`, the documentation test and the language server read it.
 
+use crate::analysis::config::UNKNOWN_SUPPRESSION;
 use crate::analysis::findings::FINDINGS;
 use crate::diagnostics::CodeInfo;
 use crate::diagnostics::codes::load_codes;
@@ -9,6 +10,7 @@ use crate::diagnostics::codes::load_codes;
 pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = load_codes()
         .chain(FINDINGS.iter().map(|f| f.info))
+        .chain(std::iter::once(&UNKNOWN_SUPPRESSION))
         .collect();
     codes.sort_by_key(|c| c.code);
     codes

@@ -1,6 +1,13 @@
 //! What every finding reads: the loaded document, and analyses shared between findings
 //! that are computed once, on first use.
+//!
+//! The reachability regions are the expensive one: a determinization over the whole
+//! policy. They are computed lazily, the first time a finding asks for them, and shared
+//! by every finding of the run; a run whose findings never ask never pays for them.
 
+use std::cell::OnceCell;
+
+use super::regions::{AnalysisLimits, RegionMap};
 use crate::policy::{LoadResult, Policy};
 use crate::syntax::{Mapping, Node};
 
@@ -8,16 +15,38 @@ use crate::syntax::{Mapping, Node};
 #[derive(Debug)]
 pub struct Context<'a> {
     pub loaded: &'a LoadResult,
+    limits: AnalysisLimits,
+    regions: OnceCell<Option<RegionMap>>,
 }
 
 impl<'a> Context<'a> {
     pub fn new(loaded: &'a LoadResult) -> Self {
-        Self { loaded }
+        Self::with_limits(loaded, AnalysisLimits::default())
+    }
+
+    /// A context whose reachability analysis uses `limits` instead of the defaults.
+    pub fn with_limits(loaded: &'a LoadResult, limits: AnalysisLimits) -> Self {
+        Self {
+            loaded,
+            limits,
+            regions: OnceCell::new(),
+        }
     }
 
     /// The policy, when the document loaded.
     pub fn policy(&self) -> Option<&'a Policy> {
         self.loaded.policy.as_ref()
+    }
+
+    /// The reachability regions of the policy (computed on first use, then shared);
+    /// `None` when the document did not load.
+    pub fn regions(&self) -> Option<&RegionMap> {
+        self.regions
+            .get_or_init(|| {
+                self.policy()
+                    .map(|policy| RegionMap::compute(policy, &self.limits))
+            })
+            .as_ref()
     }
 
     /// The root mapping of the document, when it parsed as one.

@@ -6,9 +6,12 @@
 //! reads the loaded document (tree and policy) and returns diagnostics; it never fails,
 //! so the editor always has something to show.
 
+pub mod config;
 mod context;
 pub mod findings;
+pub mod regions;
 
+pub use config::{LevelConfig, Suppressions};
 pub use context::Context;
 
 use crate::diagnostics::Diagnostic;
@@ -21,6 +24,17 @@ pub fn analyze(loaded: &LoadResult) -> Vec<Diagnostic> {
         .iter()
         .flat_map(|finding| (finding.run)(&context))
         .collect();
+    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    diagnostics
+}
+
+/// Everything a check run reports about a loaded document: its load diagnostics and the
+/// findings, after the run's configuration (inline suppressions, then levels), ordered by
+/// position. The check pipeline and the language server both come through here.
+pub fn diagnose(loaded: &LoadResult, levels: &LevelConfig) -> Vec<Diagnostic> {
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(analyze(loaded));
+    let mut diagnostics = config::configure(loaded, diagnostics, levels);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics
 }

@@ -1,32 +1,44 @@
-//! Building the two DFAs from a policy, within explicit size limits.
+//! Building the DFAs from a policy, within explicit size limits, splitting a group of
+//! rules in halves when its automaton would exceed them.
 
 use regex_automata::MatchKind;
-use regex_automata::dfa::{StartKind, dense};
+use regex_automata::dfa::{StartKind, dense, sparse};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_syntax::hir::{Hir, Look};
 
 use super::candidates::CandidateTable;
-use super::{Automaton, AutomatonFallback, DeciderTable, Group};
-use crate::policy::{Policy, Rule};
+use super::substrings::SubstringDecider;
+use super::{Automaton, AutomatonFallback, Chunk, DeciderTable};
+use std::collections::BTreeMap;
+
+use crate::pattern::{GlobItem, ToolPattern};
+use crate::policy::Policy;
 
 /// Size limits for compiling action gates. Determinization is exponential in the worst
-/// case (many `*` with different literals under all-matches semantics); these bound the
-/// time and memory it may take. Past a limit, the group of rules is matched rule by rule.
+/// case (many `*a*b` patterns); these bound the time and memory one automaton may take.
+/// A group past a limit is split in halves, each half with half the budget (never less
+/// than 256 KiB), until the parts fit (see the module docs). Determinization fills about
+/// 2-3 MiB per second on adversarial sets, so a failed attempt at the default 4 MiB costs
+/// one to two seconds and the whole worst case stays within seconds, not minutes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutomatonLimits {
-    /// Largest Thompson NFA, in bytes.
+    /// Largest Thompson NFA of one chunk, in bytes.
     pub nfa_bytes: usize,
-    /// Most memory determinization may use, in bytes.
+    /// Most memory determinization of one chunk may use, in bytes.
     pub determinize_bytes: usize,
-    /// Largest DFA, in bytes (this is also what a bundle stores).
+    /// Largest DFA of one chunk, in bytes (a bundle stores the DFAs as they are).
     pub dfa_bytes: usize,
+    /// Most chunks a group may be split into; past it, the remaining rules are matched
+    /// by their globs, one by one.
+    pub max_chunks: usize,
 }
 
 impl AutomatonLimits {
     pub const DEFAULT: AutomatonLimits = AutomatonLimits {
-        nfa_bytes: 64 << 20,
-        determinize_bytes: 128 << 20,
-        dfa_bytes: 64 << 20,
+        nfa_bytes: 32 << 20,
+        determinize_bytes: 4 << 20,
+        dfa_bytes: 4 << 20,
+        max_chunks: 64,
     };
 }
 
@@ -36,85 +48,267 @@ impl Default for AutomatonLimits {
     }
 }
 
+/// One tool pattern of one rule: the automata are built from patterns, since a rule
+/// matches when any of its patterns does and patterns of one rule may have different
+/// shapes.
+type Entry<'r> = (usize, &'r ToolPattern);
+
 pub(super) fn build(
     policy: &Policy,
     limits: &AutomatonLimits,
 ) -> (Automaton, Vec<AutomatonFallback>) {
-    let (action_only, gated): (Vec<&Rule>, Vec<&Rule>) =
-        policy.rules.iter().partition(|r| r.is_action_only());
     let mut fallbacks = Vec::new();
-    let decider = build_decider(&action_only, limits).unwrap_or_else(|reason| {
+    let entries = |action_only: bool| -> Vec<Entry<'_>> {
+        policy
+            .rules
+            .iter()
+            .filter(|r| r.is_action_only() == action_only)
+            .flat_map(|r| r.patterns.iter().map(move |p| (r.index, p)))
+            .collect()
+    };
+    let mut shapes = Shapes::of(&entries(true));
+    let (substring_entries, floating): (Vec<Entry<'_>>, Vec<Entry<'_>>) = shapes
+        .floating
+        .into_iter()
+        .partition(|&(_, pattern)| SubstringDecider::accepts(pattern));
+    shapes.floating = floating;
+    let substrings = SubstringDecider::build(&substring_entries).unwrap_or_else(|reason| {
         fallbacks.push(AutomatonFallback {
-            group: "decider",
-            rules: action_only.len(),
+            group: "action-only",
+            rules: substring_entries.len(),
+            chunks: 1,
             reason,
         });
-        Group::PerRule(rule_indices(&action_only))
+        // Matched by the floating DFAs instead; an empty decider matches nothing.
+        shapes.floating.extend(substring_entries.iter().copied());
+        shapes.floating.sort_by_key(|&(rule, _)| rule);
+        SubstringDecider::empty()
     });
-    let gated_group = build_gated(&gated, limits).unwrap_or_else(|reason| {
-        fallbacks.push(AutomatonFallback {
-            group: "gated",
-            rules: gated.len(),
-            reason,
+    let decider_tools = shapes
+        .by_tool
+        .into_iter()
+        .map(|(tool, part)| {
+            let chunks = build_group("action-only", &part, limits, &mut fallbacks, build_decider);
+            (tool, chunks)
+        })
+        .collect();
+    let deciders = [shapes.other_anchored, shapes.floating]
+        .iter()
+        .map(|part| build_group("action-only", part, limits, &mut fallbacks, build_decider))
+        .filter(|chunks| !chunks.is_empty())
+        .collect();
+    let mut gated_shapes = Shapes::of(&entries(false));
+    let (gated_substring_entries, gated_floating): (Vec<Entry<'_>>, Vec<Entry<'_>>) = gated_shapes
+        .floating
+        .into_iter()
+        .partition(|&(_, pattern)| SubstringDecider::accepts(pattern));
+    gated_shapes.floating = gated_floating;
+    let gated_substrings =
+        SubstringDecider::build(&gated_substring_entries).unwrap_or_else(|reason| {
+            fallbacks.push(AutomatonFallback {
+                group: "gated",
+                rules: gated_substring_entries.len(),
+                chunks: 1,
+                reason,
+            });
+            gated_shapes
+                .floating
+                .extend(gated_substring_entries.iter().copied());
+            gated_shapes.floating.sort_by_key(|&(rule, _)| rule);
+            SubstringDecider::empty()
         });
-        Group::PerRule(rule_indices(&gated))
-    });
+    let gated_tools = gated_shapes
+        .by_tool
+        .into_iter()
+        .map(|(tool, part)| {
+            let chunks = build_group("gated", &part, limits, &mut fallbacks, build_gated);
+            (tool, chunks)
+        })
+        .collect();
+    let gated = [gated_shapes.other_anchored, gated_shapes.floating]
+        .iter()
+        .map(|part| build_group("gated", part, limits, &mut fallbacks, build_gated))
+        .filter(|chunks| !chunks.is_empty())
+        .collect();
     (
         Automaton {
-            decider,
-            gated: gated_group,
+            decider_tools,
+            deciders,
+            substrings,
+            gated_tools,
+            gated,
+            gated_substrings,
         },
         fallbacks,
     )
 }
 
-fn rule_indices(rules: &[&Rule]) -> Vec<u32> {
-    rules.iter().map(|r| index_u32(r.index)).collect()
+/// Patterns partitioned by shape (see the module docs), each part in rule order.
+struct Shapes<'r> {
+    /// Patterns whose whole tool segment is literal, by that (folded) tool.
+    by_tool: BTreeMap<String, Vec<Entry<'r>>>,
+    /// Other patterns that start with a literal (`git*:push`).
+    other_anchored: Vec<Entry<'r>>,
+    /// Patterns that start with `*`, `?` or a class.
+    floating: Vec<Entry<'r>>,
 }
 
-fn index_u32(index: usize) -> u32 {
+impl<'r> Shapes<'r> {
+    fn of(entries: &[Entry<'r>]) -> Shapes<'r> {
+        let mut shapes = Shapes {
+            by_tool: BTreeMap::new(),
+            other_anchored: Vec::new(),
+            floating: Vec::new(),
+        };
+        for &(rule, pattern) in entries {
+            if let Some(tool) = literal_tool(pattern) {
+                shapes
+                    .by_tool
+                    .entry(tool.to_owned())
+                    .or_default()
+                    .push((rule, pattern));
+            } else if matches!(pattern.glob.items().first(), Some(GlobItem::Literal(_))) {
+                shapes.other_anchored.push((rule, pattern));
+            } else {
+                shapes.floating.push((rule, pattern));
+            }
+        }
+        shapes
+    }
+}
+
+/// The tool segment of a pattern when it is plain text: every subject the pattern
+/// matches then has exactly this (folded) tool segment.
+fn literal_tool(pattern: &ToolPattern) -> Option<&str> {
+    let (tool, _) = pattern.folded.split_once(':')?;
+    (!tool.contains(['*', '?', '['])).then_some(tool)
+}
+
+/// Compiles one chunk from some entries, or says which limit it hit.
+type CompileOne<T, D> = fn(&[Entry<'_>], &AutomatonLimits) -> Result<Chunk<T, D>, String>;
+
+/// Compile `rules` as one chunk, or split them in halves until each part fits.
+fn build_group<T, D>(
+    group: &'static str,
+    rules: &[Entry<'_>],
+    limits: &AutomatonLimits,
+    fallbacks: &mut Vec<AutomatonFallback>,
+    compile_one: CompileOne<T, D>,
+) -> Vec<Chunk<T, D>> {
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let mut first_error = None;
+    let mut chunks = Vec::new();
+    split_until_fits(rules, limits, compile_one, &mut chunks, &mut first_error);
+    if let Some(reason) = first_error {
+        fallbacks.push(AutomatonFallback {
+            group,
+            rules: rules.len(),
+            chunks: chunks.len(),
+            reason,
+        });
+    }
+    chunks
+}
+
+fn split_until_fits<T, D>(
+    rules: &[Entry<'_>],
+    limits: &AutomatonLimits,
+    compile_one: CompileOne<T, D>,
+    chunks: &mut Vec<Chunk<T, D>>,
+    first_error: &mut Option<String>,
+) {
+    // Past the chunk budget, what is left is matched rule by rule: always correct, and
+    // bounded, unlike further determinization attempts.
+    if chunks.len() + 1 >= limits.max_chunks {
+        chunks.push(Chunk::PerRule(rule_indices(rules)));
+        return;
+    }
+    match compile_one(rules, limits) {
+        Ok(chunk) => chunks.push(chunk),
+        Err(reason) => {
+            first_error.get_or_insert(reason);
+            if rules.len() == 1 {
+                chunks.push(Chunk::PerRule(rule_indices(rules)));
+                return;
+            }
+            // Each half gets half the budget: a failed attempt costs time in proportion to
+            // its budget, so the total spent on failures stays about one budget per level
+            // of splitting instead of growing with the number of parts.
+            let halved = AutomatonLimits {
+                determinize_bytes: (limits.determinize_bytes / 2).max(MIN_CHUNK_BYTES),
+                dfa_bytes: (limits.dfa_bytes / 2).max(MIN_CHUNK_BYTES),
+                ..limits.clone()
+            };
+            let (left, right) = rules.split_at(rules.len() / 2);
+            split_until_fits(left, &halved, compile_one, chunks, first_error);
+            split_until_fits(right, &halved, compile_one, chunks, first_error);
+        }
+    }
+}
+
+/// The smallest budget a split part gets.
+const MIN_CHUNK_BYTES: usize = 256 << 10;
+
+/// The distinct rules of some entries, ascending (entries are in rule order).
+fn rule_indices(entries: &[Entry<'_>]) -> Vec<u32> {
+    let mut rules: Vec<u32> = entries.iter().map(|&(rule, _)| index_u32(rule)).collect();
+    rules.dedup();
+    rules
+}
+
+pub(super) fn index_u32(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 /// Leftmost-first over action-only rules: pattern ids in rule order, so priority is rule
 /// order.
-fn build_decider(rules: &[&Rule], limits: &AutomatonLimits) -> Result<Group<DeciderTable>, String> {
+fn build_decider(
+    entries: &[Entry<'_>],
+    limits: &AutomatonLimits,
+) -> Result<Chunk<DeciderTable, sparse::DFA<Vec<u8>>>, String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
-    for rule in rules {
-        for pattern in &rule.patterns {
-            let (hir, ends_with_star) = pattern.glob.to_prefix_hir();
-            hirs.push(if ends_with_star {
-                hir
-            } else {
-                Hir::concat(vec![hir, Hir::look(Look::End)])
-            });
-            rule_of_pattern.push(index_u32(rule.index));
-        }
+    for &(rule, pattern) in entries {
+        let (hir, ends_with_star) = pattern.glob.to_prefix_hir();
+        hirs.push(if ends_with_star {
+            hir
+        } else {
+            Hir::concat(vec![hir, Hir::look(Look::End)])
+        });
+        rule_of_pattern.push(index_u32(rule));
     }
-    let dfa = compile(&hirs, MatchKind::LeftmostFirst, limits)?;
-    Ok(Group::Compiled {
+    let dense = compile(&hirs, MatchKind::LeftmostFirst, limits)?;
+    let dfa = dense
+        .to_sparse()
+        .map_err(|e| format!("the sparse automaton could not be built ({e})"))?;
+    Ok(Chunk::Compiled {
         dfa: Box::new(dfa),
         table: DeciderTable { rule_of_pattern },
     })
 }
 
 /// All-matches over gated rules, every pattern anchored at both ends.
-fn build_gated(rules: &[&Rule], limits: &AutomatonLimits) -> Result<Group<CandidateTable>, String> {
+fn build_gated(
+    entries: &[Entry<'_>],
+    limits: &AutomatonLimits,
+) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
-    for rule in rules {
-        for pattern in &rule.patterns {
-            hirs.push(Hir::concat(vec![
-                pattern.glob.to_hir(),
-                Hir::look(Look::End),
-            ]));
-            rule_of_pattern.push(index_u32(rule.index));
-        }
+    for &(rule, pattern) in entries {
+        hirs.push(Hir::concat(vec![
+            pattern.glob.to_hir(),
+            Hir::look(Look::End),
+        ]));
+        rule_of_pattern.push(index_u32(rule));
     }
+    let first_rule = entries
+        .first()
+        .map_or(u32::MAX, |&(rule, _)| index_u32(rule));
     let dfa = compile(&hirs, MatchKind::All, limits)?;
-    let table = CandidateTable::explore(&dfa, &rule_of_pattern, limits.dfa_bytes)?;
-    Ok(Group::Compiled {
+    let table = CandidateTable::explore(&dfa, &rule_of_pattern, first_rule, limits.dfa_bytes)?;
+    Ok(Chunk::Compiled {
         dfa: Box::new(dfa),
         table,
     })

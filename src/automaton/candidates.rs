@@ -20,6 +20,9 @@ pub(crate) struct CandidateTable {
     /// `len == 0` for states that are not final.
     pub(super) ranges: Vec<(u32, u32)>,
     pub(super) rules: Vec<u32>,
+    /// The lowest rule index of the chunk (whether or not it can match), so the
+    /// evaluator can skip chunks that start after the deciding action-only rule.
+    pub(super) first_rule: u32,
 }
 
 impl CandidateTable {
@@ -28,6 +31,7 @@ impl CandidateTable {
     pub(super) fn explore(
         dfa: &dense::DFA<Vec<u32>>,
         rule_of_pattern: &[u32],
+        first_rule: u32,
         budget_bytes: usize,
     ) -> Result<CandidateTable, String> {
         let start = dfa
@@ -39,7 +43,10 @@ impl CandidateTable {
             .representatives(..)
             .filter_map(|unit| unit.as_u8())
             .collect();
-        let mut table = CandidateTable::default();
+        let mut table = CandidateTable {
+            first_rule,
+            ..CandidateTable::default()
+        };
         let mut interned: BTreeMap<Vec<u32>, (u32, u32)> = BTreeMap::new();
         let mut seen = std::collections::HashSet::new();
         let mut queue = VecDeque::from([start]);
@@ -82,6 +89,10 @@ impl CandidateTable {
         };
         let start = start as usize;
         self.rules.get(start..start + len as usize).unwrap_or(&[])
+    }
+
+    pub(super) fn first_rule(&self) -> Option<u32> {
+        (self.first_rule != u32::MAX).then_some(self.first_rule)
     }
 
     pub(super) fn memory_usage(&self) -> usize {

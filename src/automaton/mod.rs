@@ -1,9 +1,9 @@
 //! The decision automaton: every rule's action gate compiled into DFAs that read the
 //! folded subject once.
 //!
-//! Two DFAs, because the two kinds of rules need different answers:
+//! Two kinds of DFA, because the two kinds of rules need different answers:
 //!
-//! - **The decider** holds the patterns of *action-only* rules (no clients, projects,
+//! - **Decider DFAs** hold the patterns of *action-only* rules (no clients, projects,
 //!   resources or conditions). Such a rule decides every subject it matches, so only the
 //!   first one matters. The DFA is built with leftmost-first priority in rule order, which
 //!   is exactly "the lowest rule index whose pattern matches". Patterns that end in `*`
@@ -12,129 +12,217 @@
 //!   once, and leftmost-first determinization then drops every lower-priority thread.
 //!   That pruning is what keeps policies with many `*substring*` rules from blowing up:
 //!   the states track only the rules still able to win, not every subset of rules seen.
-//! - **The candidate DFA** holds the patterns of the remaining (*gated*) rules with
-//!   all-matches semantics; each final state maps to the sorted list of gated rules whose
-//!   action gate matched. Only those rules' other gates are then checked, in order, and
-//!   only those before the decider's rule.
+//! - **Gated DFAs** hold the patterns of the remaining rules with all-matches semantics;
+//!   each final state maps to the sorted list of gated rules whose action gate matched.
+//!   Only those rules' other gates are then checked, in order, and only those before the
+//!   decider's rule.
 //!
-//! Both DFAs are dense, anchored, built from HIR made directly from the glob AST
-//! ([`crate::pattern::Glob::to_hir`]), and bounded by [`AutomatonLimits`]. When a limit
-//! is hit the automaton falls back to matching that group of rules one by one (always
-//! correct, slower) and reports it, instead of hanging or exhausting memory.
+//! Within each kind, rules are partitioned by the *shape* of their patterns: patterns that
+//! start with a literal (`github:list_*`, anchored at a tool) and patterns that start
+//! with `*` (floating, `*delete*`). In one DFA the two multiply (every trie position of
+//! the anchored patterns would also carry the substring-search progress of the floating
+//! ones); in two DFAs each stays small. The first match of a policy is the minimum of the
+//! first matches of the parts, so the partition changes nothing but size. Anchored
+//! decider patterns whose whole tool segment is literal (the common `github:list_*`) are
+//! further grouped by that tool: a call looks its folded tool up (binary search over the
+//! sorted tool names) and walks only that tool's DFA, so the automaton a call walks does
+//! not grow with the number of tools in the policy. Floating `*literal*` patterns, the
+//! one shape whose leftmost-first DFA grows quadratically, go to an Aho-Corasick
+//! automaton instead (`substrings.rs`). Decider DFAs
+//! are stored sparse (only the transitions that exist), which suits their trie-like
+//! shape; gated DFAs stay dense because their final states index the candidate table.
+//!
+//! All are anchored, built from HIR made directly from the glob AST
+//! ([`crate::pattern::Glob::to_hir`]), and bounded by [`AutomatonLimits`]. Normally each
+//! part is one DFA. When determinization of a group hits a limit (adversarial pattern
+//! sets), the group is split in two halves by rule order and each half is compiled on its
+//! own, recursively: the result is a short list of *chunks*, each a contiguous range of
+//! rules, walked in rule order. Priority is preserved because chunks are ordered, so the
+//! first chunk with a match holds the first matching rule. A single rule that still does
+//! not fit is matched by its glob. Splitting is reported, never silent.
 
 mod build;
 mod candidates;
 mod serialize;
+mod substrings;
 mod walk;
 
 pub use build::AutomatonLimits;
 pub use serialize::AutomatonDecodeError;
 
-use regex_automata::dfa::dense;
+use regex_automata::dfa::{dense, sparse};
 
 use crate::policy::Policy;
 
 /// The compiled action gates of a policy.
 #[derive(Debug, Clone)]
 pub struct Automaton {
-    decider: Group<DeciderTable>,
-    gated: Group<candidates::CandidateTable>,
+    /// Action-only patterns with a literal tool segment, by folded tool (sorted, for
+    /// binary search): a call only walks the DFAs of its own tool.
+    decider_tools: Vec<(String, Vec<DeciderChunk>)>,
+    /// Other action-only patterns: per shape part, its chunks in rule order.
+    deciders: Vec<Vec<DeciderChunk>>,
+    /// Action-only `*literal*` and `*` patterns.
+    substrings: substrings::SubstringDecider,
+    /// Gated patterns with a literal tool segment, by folded tool (sorted).
+    gated_tools: Vec<(String, Vec<GatedChunk>)>,
+    /// Other gated patterns: per shape part, its chunks in rule order.
+    gated: Vec<Vec<GatedChunk>>,
+    /// Gated `*literal*` and `*` patterns.
+    gated_substrings: substrings::SubstringDecider,
 }
 
-/// One group of rules, compiled or (past a limit) matched rule by rule.
+type DeciderChunk = Chunk<DeciderTable, sparse::DFA<Vec<u8>>>;
+type GatedChunk = Chunk<candidates::CandidateTable, dense::DFA<Vec<u32>>>;
+
+/// A contiguous run (by rule order) of the rules of one part, compiled or, for a rule
+/// too large for the limits, matched by its glob.
 #[derive(Debug, Clone)]
-enum Group<T> {
+enum Chunk<T, D> {
     Compiled {
-        dfa: Box<dense::DFA<Vec<u32>>>,
+        dfa: Box<D>,
         table: T,
     },
-    /// The rule indices of the group, tried one by one with their globs.
+    /// The rule indices of the chunk, tried one by one with their globs.
     PerRule(Vec<u32>),
 }
 
-/// Maps the decider's pattern ids to rule indices.
+/// Maps a decider DFA's pattern ids to rule indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DeciderTable {
     rule_of_pattern: Vec<u32>,
 }
 
-/// What building the automaton had to give up on.
+/// A group of rules whose automaton hit a limit and was split.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutomatonFallback {
-    /// `decider` or `gated`.
+    /// `action-only` or `gated`.
     pub group: &'static str,
+    /// How many rules the group has.
     pub rules: usize,
+    /// Into how many automata (or per-rule matchers) it was split.
+    pub chunks: usize,
+    /// The first limit that was hit.
     pub reason: String,
 }
 
-/// The rules whose action gate matches a subject, as the evaluator needs them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActionMatches<'a> {
-    /// The first action-only rule that matches: it decides unless an earlier gated
-    /// rule does.
-    pub first_action_only: Option<usize>,
-    /// Gated rules whose action gate matches, ascending.
-    pub gated: GatedMatches<'a>,
-}
-
-/// Gated rules whose action gate matched, ascending: a slice of the precomputed table
-/// when the candidate DFA is compiled, or the per-rule list to filter otherwise.
+/// Gated rules whose action gate matched, ascending: a slice of a precomputed table for
+/// a compiled chunk, or the rules of a per-rule chunk (whose action gates the evaluator
+/// checks itself).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GatedMatches<'a> {
     Matched(&'a [u32]),
-    /// The candidate DFA was not built: check these rules' action gates one by one.
     Unfiltered(&'a [u32]),
+}
+
+/// One stream of gated rules (see [`Automaton::gated_parts`]).
+#[derive(Debug, Clone, Copy)]
+pub struct GatedPart<'a>(&'a [GatedChunk]);
+
+impl Automaton {
+    /// The gated rules with a substring pattern that matches the call, ascending. This
+    /// allocates (gated rules are checked one by one anyway); empty when there are none.
+    pub fn gated_substring_matches(&self, tool: &str, method: &str) -> Vec<u32> {
+        if self.gated_substrings.is_empty() {
+            return Vec::new();
+        }
+        self.gated_substrings.all_matches(tool, method)
+    }
+}
+
+impl GatedPart<'_> {
+    /// Calls `visit` with the matching gated rules of each chunk, in rule order, until it
+    /// returns `false` or a chunk starts at or after `before`.
+    pub fn for_each_match(
+        &self,
+        tool: &str,
+        method: &str,
+        before: usize,
+        visit: impl FnMut(GatedMatches<'_>) -> bool,
+    ) {
+        walk::for_each_gated_match(self.0, tool, method, before, visit);
+    }
 }
 
 impl Automaton {
     /// Compile a policy's action gates within `limits`. Never fails: a group that hits a
-    /// limit is kept as a per-rule list and reported in the returned fallbacks.
+    /// limit is split, and the split is reported in the returned fallbacks.
     pub fn build(policy: &Policy, limits: &AutomatonLimits) -> (Automaton, Vec<AutomatonFallback>) {
         build::build(policy, limits)
     }
 
-    /// The action-gate matches for one call, reading the folded subject once.
-    pub fn action_matches(&self, policy: &Policy, tool: &str, method: &str) -> ActionMatches<'_> {
-        walk::action_matches(self, policy, tool, method)
+    /// The first action-only rule whose action gate matches the call.
+    pub fn first_action_only(&self, policy: &Policy, tool: &str, method: &str) -> Option<usize> {
+        walk::first_action_only(self, policy, tool, method)
+    }
+
+    /// The gated parts a call must look at: its own tool's part, if any, and the parts
+    /// of patterns without a literal tool. Each is a stream of ascending rule indices.
+    pub fn gated_parts(&self, tool: &str) -> impl Iterator<Item = GatedPart<'_>> {
+        let own_tool = walk::find_tool(&self.gated_tools, tool);
+        own_tool
+            .into_iter()
+            .chain(self.gated.iter().map(Vec::as_slice))
+            .map(GatedPart)
     }
 
     /// Memory held by the DFAs and tables, in bytes.
     pub fn memory_usage(&self) -> usize {
-        let decider = match &self.decider {
-            Group::Compiled { dfa, table } => dfa.memory_usage() + table.rule_of_pattern.len() * 4,
-            Group::PerRule(rules) => rules.len() * 4,
-        };
-        let gated = match &self.gated {
-            Group::Compiled { dfa, table } => dfa.memory_usage() + table.memory_usage(),
-            Group::PerRule(rules) => rules.len() * 4,
-        };
-        decider + gated
-    }
-
-    /// Whether both groups are compiled to DFAs (no per-rule fallback).
-    pub fn is_fully_compiled(&self) -> bool {
-        matches!(self.decider, Group::Compiled { .. })
-            && matches!(self.gated, Group::Compiled { .. })
+        let deciders: usize = self
+            .deciders
+            .iter()
+            .chain(self.decider_tools.iter().map(|(_, chunks)| chunks))
+            .flatten()
+            .map(|c| match c {
+                Chunk::Compiled { dfa, table } => {
+                    dfa.memory_usage() + table.rule_of_pattern.len() * 4
+                }
+                Chunk::PerRule(rules) => rules.len() * 4,
+            })
+            .sum();
+        let gated: usize = self
+            .gated
+            .iter()
+            .chain(self.gated_tools.iter().map(|(_, chunks)| chunks))
+            .flatten()
+            .map(|c| match c {
+                Chunk::Compiled { dfa, table } => dfa.memory_usage() + table.memory_usage(),
+                Chunk::PerRule(rules) => rules.len() * 4,
+            })
+            .sum();
+        deciders + gated + self.substrings.memory_usage() + self.gated_substrings.memory_usage()
     }
 
     /// A one-line description for `guardc inspect`.
     pub fn describe(&self) -> String {
-        let part = |name: &str,
-                    group_dfa: Option<&dense::DFA<Vec<u32>>>,
-                    per_rule: Option<usize>| match (group_dfa, per_rule) {
-            (Some(dfa), _) => format!("{name}: dense DFA, {} bytes", dfa.memory_usage()),
-            (None, Some(n)) => format!("{name}: {n} rules matched one by one (limit fallback)"),
-            (None, None) => format!("{name}: empty"),
-        };
-        let decider = match &self.decider {
-            Group::Compiled { dfa, .. } => part("decider", Some(dfa), None),
-            Group::PerRule(r) => part("decider", None, Some(r.len())),
-        };
-        let gated = match &self.gated {
-            Group::Compiled { dfa, .. } => part("gated", Some(dfa), None),
-            Group::PerRule(r) => part("gated", None, Some(r.len())),
-        };
-        format!("{decider}; {gated}")
+        let deciders: Vec<Option<usize>> = self
+            .deciders
+            .iter()
+            .chain(self.decider_tools.iter().map(|(_, chunks)| chunks))
+            .flatten()
+            .map(|c| match c {
+                Chunk::Compiled { dfa, .. } => Some(dfa.memory_usage()),
+                Chunk::PerRule(_) => None,
+            })
+            .collect();
+        let gated: Vec<Option<usize>> = self
+            .gated
+            .iter()
+            .chain(self.gated_tools.iter().map(|(_, chunks)| chunks))
+            .flatten()
+            .map(|c| match c {
+                Chunk::Compiled { dfa, .. } => Some(dfa.memory_usage()),
+                Chunk::PerRule(_) => None,
+            })
+            .collect();
+        format!(
+            "action-only rules: {} for {} tools (sparse), {} substring patterns (Aho-Corasick); \
+             gated rules: {} (dense)",
+            describe_chunks(&deciders),
+            self.decider_tools.len(),
+            self.substrings.literals.len(),
+            describe_chunks(&gated)
+        )
     }
 
     /// Serialize for the bundle (deterministic).
@@ -147,4 +235,18 @@ impl Automaton {
     pub fn from_bytes(bytes: &[u8], rule_count: usize) -> Result<Automaton, AutomatonDecodeError> {
         serialize::from_bytes(bytes, rule_count)
     }
+}
+
+fn describe_chunks(chunks: &[Option<usize>]) -> String {
+    if chunks.is_empty() {
+        return "none".to_owned();
+    }
+    let compiled: Vec<usize> = chunks.iter().flatten().copied().collect();
+    let per_rule = chunks.len() - compiled.len();
+    let total: usize = compiled.iter().sum();
+    let mut text = format!("{} DFA(s), {total} bytes", compiled.len());
+    if per_rule > 0 {
+        text.push_str(&format!(", {per_rule} rule(s) matched by glob"));
+    }
+    text
 }

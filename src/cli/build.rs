@@ -86,8 +86,9 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
     let compiled = CompiledPolicy::new(policy);
     for fallback in compiled.fallbacks() {
         eprintln!(
-            "warning: {} {} rules are matched one by one ({}); decisions stay exact but slower",
-            fallback.rules, fallback.group, fallback.reason
+            "warning: the automaton for {} {} rules hit a size limit ({}) and was split into {} \
+             parts; decisions stay exact but take longer",
+            fallback.rules, fallback.group, fallback.reason, fallback.chunks
         );
     }
     let bundle = write_bundle(&compiled, &bytes, signing_key.as_ref());

@@ -1,13 +1,23 @@
 //! `guardc check`: load and analyze policies, report findings, exit 0/1/2.
+//!
+//! Finding levels come from the `guardc.toml` beside each policy (or `--config FILE`),
+//! then from the `-D`/`-W`/`-A` flags, which override the file. The library parses and
+//! applies both (`analysis::config`); this shell only finds and reads the file.
 
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Arg, ArgAction, ArgMatches, Args};
 
 use super::output::{ColorChoice, human_options};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+use crate::analysis::LevelConfig;
+use crate::analysis::config::{CONFIG_FILE_NAME, LevelSetting};
 use crate::check::{CheckOptions, check_bytes};
-use crate::diagnostics::render::{FileReport, json_report, render_human};
+use crate::diagnostics::render::{
+    FileReport, github_annotations, json_report, render_human, sarif_report,
+};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -19,6 +29,11 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when any warning is reported).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Read finding levels from FILE instead of the guardc.toml beside each policy.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub levels: LevelFlags,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,57 +42,203 @@ pub enum Format {
     Human,
     /// One JSON document (version 1) on stdout.
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub workflow annotations (::error file=...), one per line.
+    Github,
+}
+
+/// `-D`, `-W` and `-A`, in the order they were given: a later flag overrides an earlier
+/// one for the same code, as with rustc. Clap's derive keeps each flag's values apart, so
+/// this reads the argument indices to merge them back into command-line order.
+#[derive(Debug, Default)]
+pub struct LevelFlags(Vec<LevelFlag>);
+
+/// One `-D CODE` (or `-W`, `-A`): the flag letter, for messages, and what it sets.
+#[derive(Debug)]
+struct LevelFlag {
+    letter: char,
+    setting: LevelSetting,
+    code: String,
+}
+
+const LEVEL_FLAGS: [(&str, char, LevelSetting, &str); 3] = [
+    (
+        "deny",
+        'D',
+        LevelSetting::Deny,
+        "Report CODE (a code, a name, or all) as an error",
+    ),
+    (
+        "warn",
+        'W',
+        LevelSetting::Warn,
+        "Report CODE (a code, a name, or all) as a warning",
+    ),
+    (
+        "allow",
+        'A',
+        LevelSetting::Allow,
+        "Do not report CODE (a code, a name, or all findings)",
+    ),
+];
+
+impl clap::FromArgMatches for LevelFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = Vec::new();
+        for (id, letter, setting, _) in LEVEL_FLAGS {
+            let values = matches.get_many::<String>(id).into_iter().flatten();
+            let indices = matches.indices_of(id).into_iter().flatten();
+            for (at, code) in indices.zip(values) {
+                let code = code.clone();
+                flags.push((
+                    at,
+                    LevelFlag {
+                        letter,
+                        setting,
+                        code,
+                    },
+                ));
+            }
+        }
+        flags.sort_by_key(|(at, _)| *at);
+        Ok(Self(flags.into_iter().map(|(_, flag)| flag).collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for LevelFlags {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        LEVEL_FLAGS
+            .iter()
+            .fold(command, |command, &(id, short, _, help)| {
+                command.arg(
+                    Arg::new(id)
+                        .short(short)
+                        .long(id)
+                        .value_name("CODE")
+                        .action(ArgAction::Append)
+                        .help(help)
+                        .help_heading("Finding levels (applied in order, over guardc.toml)"),
+                )
+            })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
+}
+
+impl LevelFlags {
+    /// The flags as a level configuration, or the first one that names no code (or
+    /// lowers a load error).
+    fn to_config(&self) -> Result<LevelConfig, String> {
+        let mut config = LevelConfig::new();
+        for flag in &self.0 {
+            config
+                .set(&flag.code, flag.setting)
+                .map_err(|err| err.render(&format!("-{} {}", flag.letter, flag.code)))?;
+        }
+        Ok(config)
+    }
 }
 
 pub fn run(args: CheckArgs, color: ColorChoice) -> u8 {
-    let paths = match resolve_paths(&args.paths) {
-        Ok(paths) => paths,
+    match check_all(&args, color) {
+        Ok(code) => code,
         Err(message) => {
             eprintln!("error: {message}");
-            return EXIT_FAILURE;
-        }
-    };
-    let options = CheckOptions {
-        deny_warnings: args.deny_warnings,
-    };
-    let mut sources = Vec::new();
-    for path in &paths {
-        match std::fs::read(path) {
-            Ok(bytes) => sources.push((path.display().to_string(), bytes)),
-            Err(err) => {
-                eprintln!("error: cannot read {}: {err}", path.display());
-                return EXIT_FAILURE;
-            }
+            EXIT_FAILURE
         }
     }
-    let reports: Vec<_> = sources
-        .iter()
-        .map(|(name, bytes)| check_bytes(name, bytes, &options))
-        .collect();
+}
+
+fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
+    let flags = args.levels.to_config()?;
+    let paths = resolve_paths(&args.paths)?;
+    let mut configs = ConfigFiles::default();
+    let mut reports = Vec::new();
+    for path in &paths {
+        let bytes =
+            std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let mut levels = configs.for_policy(path, args.config.as_deref())?;
+        levels.extend(&flags);
+        let options = CheckOptions {
+            deny_warnings: args.deny_warnings,
+            levels,
+        };
+        let report = check_bytes(&path.display().to_string(), &bytes, &options);
+        reports.push((report, options));
+    }
     let files: Vec<FileReport<'_>> = reports
         .iter()
-        .map(|r| FileReport {
+        .map(|(r, _)| FileReport {
             source: &r.source,
             diagnostics: &r.diagnostics,
         })
         .collect();
-    match args.format {
-        Format::Json => println!("{}", json_report(&files)),
-        Format::Human => print_human(&files, color),
-    }
-    if reports.iter().any(|r| r.fails(&options)) {
+    let output = match args.format {
+        Format::Json => format!("{}\n", json_report(&files)),
+        Format::Sarif => format!("{:#}\n", sarif_report(&files)),
+        Format::Github => github_annotations(&files),
+        Format::Human => human_text(&files, color),
+    };
+    // A closed pipe (`guardc check | head`) ends the output, not the run: the exit code
+    // still reports the findings.
+    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    Ok(if reports.iter().any(|(r, options)| r.fails(options)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    })
+}
+
+/// The configuration files read so far, by path: policies in one directory share one.
+#[derive(Debug, Default)]
+struct ConfigFiles(HashMap<PathBuf, LevelConfig>);
+
+impl ConfigFiles {
+    /// The levels for a policy: from `explicit` (`--config`), else from the `guardc.toml`
+    /// in the policy's directory if there is one, else none.
+    fn for_policy(
+        &mut self,
+        policy: &Path,
+        explicit: Option<&Path>,
+    ) -> Result<LevelConfig, String> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let dir = policy.parent().filter(|d| !d.as_os_str().is_empty());
+                let beside = dir.unwrap_or(Path::new(".")).join(CONFIG_FILE_NAME);
+                if !beside.is_file() {
+                    return Ok(LevelConfig::new());
+                }
+                beside
+            }
+        };
+        if let Some(config) = self.0.get(&path) {
+            return Ok(config.clone());
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let config =
+            LevelConfig::from_toml(&text).map_err(|err| err.render(&path.display().to_string()))?;
+        self.0.insert(path, config.clone());
+        Ok(config)
     }
 }
 
-fn print_human(files: &[FileReport<'_>], color: ColorChoice) {
+fn human_text(files: &[FileReport<'_>], color: ColorChoice) -> String {
     let options = human_options(color, false);
+    let mut out = String::new();
     let mut errors = 0;
     let mut warnings = 0;
     for file in files {
-        print!("{}", render_human(file, options));
+        out.push_str(&render_human(file, options));
         errors += file.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += file
             .diagnostics
@@ -86,10 +247,11 @@ fn print_human(files: &[FileReport<'_>], color: ColorChoice) {
             .count();
     }
     let noun = if files.len() == 1 { "file" } else { "files" };
-    println!(
-        "checked {} {noun}: {errors} error(s), {warnings} warning(s)",
+    out.push_str(&format!(
+        "checked {} {noun}: {errors} error(s), {warnings} warning(s)\n",
         files.len()
-    );
+    ));
+    out
 }
 
 /// The given paths, or the default policy file of the current directory.

@@ -11,7 +11,7 @@ use super::interpreter::{Gate, first_failed_gate_after_action, no_match};
 use super::{Decision, Request};
 use crate::automaton::{Automaton, AutomatonFallback, AutomatonLimits, GatedMatches};
 use crate::pattern::folded_subject;
-use crate::policy::Policy;
+use crate::policy::{Policy, Rule};
 
 /// A policy ready to decide calls: the IR plus its compiled automaton. `Send + Sync`;
 /// share one across threads.
@@ -65,45 +65,84 @@ impl CompiledPolicy {
         if request.tool.is_empty() {
             return Decision::engine_error();
         }
-        let matches = self
+        let first_action_only =
+            self.automaton
+                .first_action_only(&self.policy, request.tool, request.method);
+        let mut search = GatedSearch {
+            policy: &self.policy,
+            request,
+            bound: first_action_only.unwrap_or(usize::MAX),
+            decided: None,
+            skipped_by_resource: false,
+            subject: None,
+        };
+        let substring_matches = self
             .automaton
-            .action_matches(&self.policy, request.tool, request.method);
-        let limit = matches.first_action_only.unwrap_or(usize::MAX);
-        let mut skipped_by_resource = false;
-        let (gated, unfiltered) = match matches.gated {
+            .gated_substring_matches(request.tool, request.method);
+        search.check(GatedMatches::Matched(&substring_matches));
+        for part in self.automaton.gated_parts(request.tool) {
+            let bound = search.bound;
+            part.for_each_match(request.tool, request.method, bound, |matches| {
+                search.check(matches)
+            });
+        }
+        let decided = search
+            .decided
+            .or_else(|| first_action_only.and_then(|i| self.policy.rules.get(i)));
+        match decided {
+            Some(rule) => Decision::by_rule(rule),
+            None => no_match(&self.policy, search.skipped_by_resource),
+        }
+    }
+}
+
+/// The search for the first gated rule that passes every gate. Each stream of candidates
+/// is ascending; `bound` is the lowest rule index known to decide (the first action-only
+/// match, then any gated rule found), so each stream stops at it.
+struct GatedSearch<'p, 'r> {
+    policy: &'p Policy,
+    request: &'r Request<'r>,
+    bound: usize,
+    decided: Option<&'p Rule>,
+    skipped_by_resource: bool,
+    /// Built only for per-rule chunks, whose action gates are checked here.
+    subject: Option<String>,
+}
+
+impl GatedSearch<'_, '_> {
+    /// Check one ascending run of candidates; returns whether the stream should go on.
+    fn check(&mut self, matches: GatedMatches<'_>) -> bool {
+        let (rules, unfiltered) = match matches {
             GatedMatches::Matched(rules) => (rules, false),
             GatedMatches::Unfiltered(rules) => (rules, true),
         };
-        // Built only in the per-rule fallback, where the action gate is checked here.
-        let mut subject: Option<String> = None;
-        for &index in gated {
-            let index = index as usize;
-            if index >= limit {
-                break;
-            }
-            let Some(rule) = self.policy.rules.get(index) else {
+        for &index in rules {
+            let Some(rule) = self.policy.rules.get(index as usize) else {
                 continue;
             };
+            if rule.index >= self.bound {
+                return false;
+            }
             if unfiltered {
-                let subject =
-                    subject.get_or_insert_with(|| folded_subject(request.tool, request.method));
+                let (tool, method) = (self.request.tool, self.request.method);
+                let subject = self
+                    .subject
+                    .get_or_insert_with(|| folded_subject(tool, method));
                 if !rule.patterns.iter().any(|p| p.matches_subject(subject)) {
                     continue;
                 }
             }
-            match first_failed_gate_after_action(rule, request) {
-                None => return Decision::by_rule(rule),
-                Some(Gate::Resource) => skipped_by_resource = true,
+            match first_failed_gate_after_action(rule, self.request) {
+                None => {
+                    self.decided = Some(rule);
+                    self.bound = rule.index;
+                    return false;
+                }
+                Some(Gate::Resource) => self.skipped_by_resource = true,
                 Some(_) => {}
             }
         }
-        match matches
-            .first_action_only
-            .and_then(|i| self.policy.rules.get(i))
-        {
-            Some(rule) => Decision::by_rule(rule),
-            None => no_match(&self.policy, skipped_by_resource),
-        }
+        true
     }
 }
 

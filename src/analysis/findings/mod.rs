@@ -2,6 +2,35 @@
 
 mod misplaced_rule_key;
 
+mod analysis_incomplete;
+mod approval_never_offered;
+mod approval_preempted;
+mod dead_rule;
+mod partially_shadowed_rule;
+mod reachability;
+mod redundant_rule;
+mod unmatchable_rule;
+mod unreachable_rule;
+
+mod approval_intent_without_flag;
+mod broad_escalation;
+mod case_variant_patterns;
+mod duplicate_key;
+mod duplicate_rule_id;
+mod escalation_not_boolean;
+mod escalation_on_non_deny;
+mod fail_open_default;
+mod go_glob_portability;
+mod go_schema_portability;
+mod go_witness;
+mod hook_subject_mismatch;
+mod non_string_identity;
+mod support;
+mod tool_families;
+mod unknown_key;
+mod unknown_tool;
+mod yaml11_literal;
+
 use crate::diagnostics::{CodeInfo, Diagnostic};
 use super::Context;
 
@@ -13,4 +42,29 @@ pub struct Finding {
 }
 
 /// Every finding the analyzer runs, in code order.
-pub static FINDINGS: &[&Finding] = &[&misplaced_rule_key::FINDING];
+pub static FINDINGS: &[&Finding] = &[
+    &analysis_incomplete::FINDING,
+    &unreachable_rule::FINDING,
+    &dead_rule::FINDING,
+    &unmatchable_rule::FINDING,
+    &partially_shadowed_rule::FINDING,
+    &redundant_rule::FINDING,
+    &approval_never_offered::FINDING,
+    &approval_preempted::FINDING,
+    &escalation_on_non_deny::FINDING,
+    &escalation_not_boolean::FINDING,
+    &broad_escalation::FINDING,
+    &approval_intent_without_flag::FINDING,
+    &misplaced_rule_key::FINDING,
+    &duplicate_key::FINDING,
+    &unknown_key::FINDING,
+    &duplicate_rule_id::FINDING,
+    &non_string_identity::FINDING,
+    &yaml11_literal::FINDING,
+    &fail_open_default::FINDING,
+    &hook_subject_mismatch::FINDING,
+    &case_variant_patterns::FINDING,
+    &go_glob_portability::FINDING,
+    &go_schema_portability::FINDING,
+    &unknown_tool::FINDING,
+];

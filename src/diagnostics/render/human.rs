@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
 
-use super::FileReport;
-use crate::diagnostics::{Diagnostic, Level, Witness};
+use super::{FileReport, witness_line};
+use crate::diagnostics::{Diagnostic, Level};
 
 /// How to render for a person.
 #[derive(Debug, Clone, Copy)]
@@ -57,35 +57,6 @@ fn help_text(diagnostic: &Diagnostic) -> Option<String> {
     let mut lines: Vec<String> = diagnostic.help.iter().cloned().collect();
     lines.extend(diagnostic.witnesses.iter().map(witness_line));
     (!lines.is_empty()).then(|| lines.join("\n"))
-}
-
-/// `witness: guard("Bash", method="sudo a") → deny by rule-0 (approvable)`.
-pub(crate) fn witness_line(witness: &Witness) -> String {
-    let mut call = format!("guard({:?}", witness.tool);
-    if witness.method != "*" {
-        call.push_str(&format!(", method={:?}", witness.method));
-    }
-    if !witness.context.is_empty() {
-        call.push_str(&format!(
-            ", context={}",
-            serde_json::Value::Object(witness.context.clone())
-        ));
-    }
-    if !witness.args.is_empty() {
-        call.push_str(&format!(
-            ", args={}",
-            serde_json::Value::Object(witness.args.clone())
-        ));
-    }
-    call.push(')');
-    let decision = &witness.decision;
-    let by = decision.policy_id.as_deref().unwrap_or("a rule with no id");
-    let approvable = if decision.hitl_eligible {
-        " (approvable)"
-    } else {
-        ""
-    };
-    format!("witness: {call} → {} by {by}{approvable}", decision.effect)
 }
 
 /// A diagnostic seen through miette's trait, borrowing its source.

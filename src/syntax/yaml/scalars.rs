@@ -30,12 +30,7 @@ impl Builder<'_> {
                 let end = span.end;
                 span = self.block_scalar_span(span);
                 self.tabs.record_block(Span::new(span.start, end));
-                if self.ends_without_line_break(end) {
-                    // saphyr always adds the final line break a block scalar keeps; a
-                    // document that ends in the scalar's last line has none to keep, and
-                    // PyYAML's value ends without it.
-                    value = value.strip_suffix('\n').unwrap_or(value);
-                }
+                value = self.chomp(value, Span::new(span.start, end));
             }
             YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => self.tabs.record_quoted(span),
             YamlStyle::Plain => {}
@@ -66,16 +61,50 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Whether a block scalar ending at `end` runs into the end of a document whose last
-    /// line is content, not a line break.
-    fn ends_without_line_break(&self, end: usize) -> bool {
-        end >= self.text.len()
-            && !self.text.ends_with('\n')
-            && self
-                .text
-                .rsplit('\n')
-                .next()
-                .is_some_and(|last| !last.trim().is_empty())
+    /// Correct saphyr's trailing line breaks of a block scalar where they differ from
+    /// PyYAML's: with the default ("clip") chomping only one final line break is kept,
+    /// even when whitespace-only lines end the document, and a document that ends in the
+    /// scalar's last line has no final line break to keep at all.
+    fn chomp<'v>(&self, value: &'v str, span: Span) -> &'v str {
+        let header = self
+            .text
+            .get(span.start..span.end)
+            .and_then(|s| s.find(['|', '>']))
+            .and_then(|i| self.text.get(span.start + i + 1..span.end))
+            .unwrap_or("");
+        let indicators: String = header
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '+' || *c == '-')
+            .collect();
+        let keep = indicators.contains('+');
+        let mut value = value;
+        if !keep && !indicators.contains('-') {
+            let body = value.trim_end_matches('\n');
+            value = value
+                .get(..(body.len() + 1).min(value.len()))
+                .unwrap_or(value);
+        }
+        // saphyr counts the end of the text as a line break; PyYAML does not.
+        if span.end >= self.text.len() && !self.text.ends_with('\n') {
+            let last_line = self.text.rsplit('\n').next().unwrap_or("");
+            if keep || last_line.len() > self.block_indent(span) {
+                value = value.strip_suffix('\n').unwrap_or(value);
+            }
+        }
+        value
+    }
+
+    /// The indentation of a block scalar's content: that of its first non-blank line.
+    fn block_indent(&self, span: Span) -> usize {
+        self.text
+            .get(span.start..span.end)
+            .unwrap_or("")
+            .lines()
+            .skip(1)
+            .find(|line| !line.trim().is_empty())
+            .map_or(usize::MAX, |line| {
+                line.len() - line.trim_start_matches(' ').len()
+            })
     }
 
     /// YAML 1.2 allows an implicit empty key (`: value`); PyYAML's 1.1 parser allows an

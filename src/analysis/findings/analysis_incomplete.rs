@@ -1,0 +1,78 @@
+//! `analysis-incomplete`: the reachability analysis hit one of its limits and left some
+//! rules undecided.
+//!
+//! The analysis never guesses: past its limits a rule is "unknown", and no reachability
+//! or approval finding is made about it. Saying so matters, because a missing finding
+//! would otherwise read as "this rule is fine".
+
+use super::Finding;
+use super::reachability::rule_span;
+use crate::analysis::Context;
+use crate::analysis::regions::rule_label;
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::source::Span;
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0200",
+    name: "analysis-incomplete",
+    level: Level::Info,
+    summary: "the reachability analysis hit a limit; some rules were not decided",
+    doc: "Reports that the exact reachability analysis could not finish within its \
+limits. The analysis builds one automaton over every rule; a policy with very many \
+rules mixing `*` between different literals can make that automaton explode, in which \
+case rules are decided one at a time, and past a second budget a rule is left undecided. \
+No reachability or approval finding is made about an undecided rule, so its absence \
+proves nothing.\n\n\
+```yaml\nrules:\n  - deny: '*a*b*c*d*'\n  - deny: '*e*f*g*h*'\n  # ... thousands more like these\n```\n\n\
+Fix: usually none is needed; to get a full analysis, split the policy, or replace \
+patterns with many `*` by anchored prefixes (`github:delete_*`).",
+};
+
+pub static FINDING: Finding = Finding { info: &INFO, run };
+
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    let (Some(policy), Some(map)) = (context.policy(), context.regions()) else {
+        return Vec::new();
+    };
+    map.incomplete()
+        .iter()
+        .filter_map(|incomplete| match incomplete.rule {
+            Some(index) => {
+                let rule = policy.rules.get(index)?;
+                Some(
+                    Diagnostic::new(
+                        &INFO,
+                        rule_span(rule),
+                        format!(
+                            "the reachability of {} was not decided: {}",
+                            rule_label(policy, index),
+                            incomplete.reason
+                        ),
+                    )
+                    .with_rule(index)
+                    .with_label("not analyzed")
+                    .with_help(
+                        "no reachability or approval finding is made about this rule; \
+                         simplify its patterns or split the policy for a full analysis",
+                    ),
+                )
+            }
+            None => Some(
+                Diagnostic::new(
+                    &INFO,
+                    policy.rules.first().map_or(Span::point(0), rule_span),
+                    format!(
+                        "the whole-policy reachability analysis stopped at a limit ({}); \
+                         rules were decided one at a time",
+                        incomplete.reason
+                    ),
+                )
+                .with_label("analysis fell back from here")
+                .with_help(
+                    "findings stay exact; to analyze the whole policy at once, split it or \
+                     replace patterns with many `*` by anchored prefixes",
+                ),
+            ),
+        })
+        .collect()
+}

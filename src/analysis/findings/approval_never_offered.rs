@@ -1,0 +1,68 @@
+//! `approval-never-offered`: an approval-eligible deny that no call can reach.
+//!
+//! The author set `escalate_on_deny` so that a human could approve these calls, but
+//! earlier rules decide every one of them: they are allowed without anyone asking, or
+//! refused with no way to ask. This replaces `unreachable-rule` and `dead-rule` for such
+//! rules, because the lost approval path is the part the author cares about. The classic
+//! cause is a broad allow written above the narrow approval rule (`allow: 'Bash:*'`
+//! before `deny: 'Bash:sudo *'`).
+
+use super::Finding;
+use super::reachability::{
+    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witness,
+};
+use crate::analysis::Context;
+use crate::analysis::regions::{Reach, rule_label};
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0301",
+    name: "approval-never-offered",
+    level: Level::Error,
+    summary: "an approval-eligible deny that no call reaches: nobody can ever approve through it",
+    doc: "Flags a deny rule with a true `escalate_on_deny` that never decides a call: \
+earlier rules (first match wins) decide every call it matches. The approval path the \
+author designed does not exist: those calls are allowed without anyone asking, or \
+refused with no way to ask for approval. The analysis is exact over every call a runtime \
+can send and shows the blocking rules with a call that proves it.\n\n\
+```yaml\nrules:\n  - allow: 'Bash:*'\n  - deny: 'Bash:sudo *'          # never reached: sudo is allowed above\n    escalate_on_deny: true\n```\n\n\
+Fix: move the approval rule above the rules that block it (here, above `allow: \
+'Bash:*'`), or narrow those rules so that they leave its calls alone.",
+};
+
+pub static FINDING: Finding = Finding { info: &INFO, run };
+
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    rules_with_reach(context)
+        .into_iter()
+        .filter_map(|(policy, map, rule, reach)| {
+            let Reach::Unreachable(blocked) = reach else {
+                return None;
+            };
+            if !rule.hitl_eligible() {
+                return None;
+            }
+            let witness = unreachable_witness(policy, map, rule, blocked)?;
+            let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
+            let diagnostic = Diagnostic::new(
+                &INFO,
+                rule_span(rule),
+                format!(
+                    "approval is never offered through {}: every call it matches is decided \
+                     earlier by {}",
+                    rule_label(policy, rule.index),
+                    blocker_names(policy, blocked)
+                ),
+            )
+            .with_label("no call reaches this approval rule")
+            .with_help(format!(
+                "move this rule above {} so that its calls can be approved, or narrow the \
+                 earlier rules so that they leave these calls alone",
+                first.unwrap_or_else(|| "the rules that block it".to_owned())
+            ));
+            let mut diagnostic = finish(diagnostic, rule, vec![witness]);
+            diagnostic.related = blockers(policy, blocked);
+            Some(diagnostic)
+        })
+        .collect()
+}

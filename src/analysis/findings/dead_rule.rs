@@ -1,0 +1,80 @@
+//! `dead-rule`: a rule that never decides, because earlier rules with the same effect
+//! decide every call it matches.
+//!
+//! Nothing is decided differently (the calls get the effect the rule would have given),
+//! so this is a warning rather than an error: the rule is dead weight that misleads a
+//! reader into thinking it matters, and its reason text and id never reach an audit
+//! row. When an earlier rule with another effect is among the blockers the finding is
+//! `unreachable-rule` instead; for an approval-eligible deny, `approval-never-offered`.
+
+use super::Finding;
+use super::reachability::{
+    blocker_names, blockers, finish, rule_span, rules_with_reach, plural_verb, unreachable_witness,
+};
+use crate::analysis::Context;
+use crate::analysis::regions::{Reach, rule_label};
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0202",
+    name: "dead-rule",
+    level: Level::Warning,
+    summary: "a rule that never decides: earlier rules with the same effect take all its calls",
+    doc: "Flags a rule that no call can reach, where every earlier rule that takes its \
+calls has the same effect. No decision changes, but the rule is dead weight: readers \
+believe it matters, its `reason` and `id` never appear in a decision or an audit row, \
+and a later edit to the earlier rules can silently change what this rule was meant to \
+cover. The analysis weighs all earlier rules together, so a rule covered by two rules at \
+once is found too.\n\n\
+```yaml\nrules:\n  - deny: 'Bash:rm *'\n  - deny: 'Bash:rm -rf *'       # dead: the first rule denies all of these\n```\n\n\
+Fix: delete the rule, or move it above its blockers if its reason or id should be the one \
+callers see.",
+};
+
+pub static FINDING: Finding = Finding { info: &INFO, run };
+
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    rules_with_reach(context)
+        .into_iter()
+        .filter_map(|(policy, map, rule, reach)| {
+            let Reach::Unreachable(blocked) = reach else {
+                return None;
+            };
+            if blocked.different_effect || rule.hitl_eligible() {
+                return None;
+            }
+            let witness = unreachable_witness(policy, map, rule, blocked)?;
+            let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
+            let diagnostic = Diagnostic::new(
+                &INFO,
+                rule_span(rule),
+                format!(
+                    "{} can never decide: every call it matches is already {} by {}",
+                    rule_label(policy, rule.index),
+                    past(rule.effect),
+                    blocker_names(policy, blocked)
+                ),
+            )
+            .with_label(format!(
+                "dead: earlier rules {} all of these calls",
+                plural_verb(rule.effect)
+            ))
+            .with_help(format!(
+                "delete this rule, or move it above {} if its reason or id should be the one \
+                 callers see",
+                first.unwrap_or_else(|| "its blockers".to_owned())
+            ));
+            let mut diagnostic = finish(diagnostic, rule, vec![witness]);
+            diagnostic.related = blockers(policy, blocked);
+            Some(diagnostic)
+        })
+        .collect()
+}
+
+fn past(effect: crate::policy::Effect) -> &'static str {
+    match effect {
+        crate::policy::Effect::Allow => "allowed",
+        crate::policy::Effect::Deny => "denied",
+        crate::policy::Effect::Warn => "warned on",
+    }
+}

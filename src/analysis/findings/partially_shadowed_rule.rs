@@ -1,0 +1,76 @@
+//! `partially-shadowed-rule`: a reachable rule some of whose calls are decided earlier
+//! with another effect.
+//!
+//! Overlap is normal in first-match policies (a narrow deny before a broad allow is the
+//! idiom), so this is information, not a warning: it shows the author exactly where the
+//! rule stops applying, with one call decided earlier and one call the rule still
+//! decides, so that an unintended overlap is visible before it ships.
+
+use super::Finding;
+use super::reachability::{
+    decided_earlier_witness, deciding_witness, finish, related, rule_span, rules_with_reach,
+    verb,
+};
+use crate::analysis::Context;
+use crate::analysis::regions::{Reach, rule_label};
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0204",
+    name: "partially-shadowed-rule",
+    level: Level::Info,
+    summary: "some calls a rule matches are decided earlier with another effect",
+    doc: "Flags a rule that still decides some calls, while other calls it matches are \
+decided by an earlier rule with another effect (first match wins). That is often the \
+intent (a narrow deny above a broad allow), but an unintended overlap silently carves \
+calls out of the rule. The finding shows one call decided earlier and one the rule still \
+decides.\n\n\
+```yaml\nrules:\n  - allow: 'github:*_issue'\n  - deny: 'github:delete_*'       # github:delete_issue is allowed above\n```\n\n\
+Fix: nothing, if the overlap is intended; otherwise move the rule above the earlier one, \
+or narrow one of them so that the overlap is explicit.",
+};
+
+pub static FINDING: Finding = Finding { info: &INFO, run };
+
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    rules_with_reach(context)
+        .into_iter()
+        .filter_map(|(policy, map, rule, reach)| {
+            let Reach::Reachable(reachable) = reach else {
+                return None;
+            };
+            if reachable.shadowed.is_empty() {
+                return None;
+            }
+            let (earlier, shadower) =
+                decided_earlier_witness(policy, map, rule, &reachable.shadowed, |q| {
+                    q.effect != rule.effect
+                })?;
+            let still = deciding_witness(policy, map, rule, &reachable.deciding)?;
+            let effect = policy.rules.get(shadower)?.effect;
+            let diagnostic = Diagnostic::new(
+                &INFO,
+                rule_span(rule),
+                format!(
+                    "{} is partly shadowed: {} {} some of its calls first",
+                    rule_label(policy, rule.index),
+                    rule_label(policy, shadower),
+                    verb(effect)
+                ),
+            )
+            .with_label("some of these calls are decided earlier")
+            .with_help(format!(
+                "if this rule should decide those calls too, move it above {}; otherwise \
+                 narrow one of the two rules so that the overlap is explicit",
+                rule_label(policy, shadower)
+            ));
+            let mut diagnostic = finish(diagnostic, rule, vec![earlier, still]);
+            diagnostic.related.extend(related(
+                policy,
+                shadower,
+                format!("{} decides part of it first", rule_label(policy, shadower)),
+            ));
+            Some(diagnostic)
+        })
+        .collect()
+}

@@ -1,0 +1,184 @@
+//! What the reachability and approval findings share: where a rule is pointed at, how
+//! its blockers are listed, and which witnesses prove which claim.
+//!
+//! Every claim goes through [`RegionMap::witness`] with an acceptance test written here,
+//! so two findings never prove the same kind of claim in two different ways: a call
+//! "decided earlier" really is decided by an earlier rule when the interpreter runs it,
+//! and a call "of rule r" really passes every gate of rule r.
+
+use crate::analysis::Context;
+use crate::analysis::regions::{
+    Call, FinalRef, Reach, RegionMap, Unreachable, matches_rule, rule_label,
+};
+use crate::diagnostics::{Diagnostic, Related, Witness};
+use crate::eval::Decision;
+use crate::policy::{Effect, Policy, Rule};
+use crate::source::Span;
+
+/// Most blockers listed as related locations; the message counts the rest.
+const MAX_BLOCKERS_SHOWN: usize = 6;
+
+/// The policy, its regions and each rule with its facts (nothing when the document did
+/// not load).
+pub fn rules_with_reach<'c>(
+    context: &'c Context<'_>,
+) -> Vec<(&'c Policy, &'c RegionMap, &'c Rule, &'c Reach)> {
+    let (Some(policy), Some(map)) = (context.policy(), context.regions()) else {
+        return Vec::new();
+    };
+    policy
+        .rules
+        .iter()
+        .map(|rule| (policy, map, rule, map.rule(rule.index)))
+        .collect()
+}
+
+/// Where a finding about a rule points: its effect key through its last pattern
+/// (`deny: 'Bash:sudo *'`), or the whole rule when those spans are unknown.
+pub fn rule_span(rule: &Rule) -> Span {
+    let key = rule.spans.effect_key;
+    match rule.spans.patterns.last() {
+        Some(&last) if !key.is_empty() => key.cover(last),
+        _ if !key.is_empty() => key,
+        _ => rule.spans.rule,
+    }
+}
+
+/// A rule as a related location.
+pub fn related(policy: &Policy, index: usize, message: impl Into<String>) -> Option<Related> {
+    let rule = policy.rules.get(index)?;
+    Some(Related {
+        span: rule_span(rule),
+        message: message.into(),
+        rule_index: Some(index),
+    })
+}
+
+/// The blockers of an unreachable rule as related locations, each saying what it does
+/// to the rule's calls.
+pub fn blockers(policy: &Policy, blocked: &Unreachable) -> Vec<Related> {
+    blocked
+        .blockers
+        .iter()
+        .take(MAX_BLOCKERS_SHOWN)
+        .filter_map(|&q| {
+            let effect = policy.rules.get(q)?.effect;
+            related(
+                policy,
+                q,
+                format!(
+                    "{} blocks it: it {} some of these calls first",
+                    rule_label(policy, q),
+                    verb(effect)
+                ),
+            )
+        })
+        .collect()
+}
+
+/// `rules[0] (a), rules[1] and 2 more`.
+pub fn blocker_names(policy: &Policy, blocked: &Unreachable) -> String {
+    let names: Vec<String> = blocked
+        .blockers
+        .iter()
+        .take(MAX_BLOCKERS_SHOWN)
+        .map(|&q| rule_label(policy, q))
+        .collect();
+    let more = blocked.blockers.len().saturating_sub(MAX_BLOCKERS_SHOWN);
+    let mut text = join_and(&names);
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
+/// A witness for an unreachable rule: a call decided by an earlier rule, preferably
+/// with another effect, and (when the rule is exact) one the rule itself matches.
+pub fn unreachable_witness(
+    policy: &Policy,
+    map: &RegionMap,
+    rule: &Rule,
+    blocked: &Unreachable,
+) -> Option<Witness> {
+    let earlier = |call: &Call, decision: &Decision| {
+        decision.rule_index().is_some_and(|q| q < rule.index)
+            && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call))
+    };
+    let other = |call: &Call, decision: &Decision| {
+        earlier(call, decision) && decision.effect != rule.effect
+    };
+    blocked
+        .different_effect
+        .then(|| map.witness(policy, &blocked.witnesses, other))
+        .flatten()
+        .or_else(|| map.witness(policy, &blocked.witnesses, earlier))
+}
+
+/// A witness decided by the rule itself.
+pub fn deciding_witness(
+    policy: &Policy,
+    map: &RegionMap,
+    rule: &Rule,
+    candidates: &[FinalRef],
+) -> Option<Witness> {
+    map.witness(policy, candidates, |_, decision| {
+        decision.rule_index() == Some(rule.index)
+    })
+}
+
+/// A witness of the rule's own calls decided earlier by a rule `accept`ed by the test.
+pub fn decided_earlier_witness(
+    policy: &Policy,
+    map: &RegionMap,
+    rule: &Rule,
+    candidates: &[FinalRef],
+    accept: impl Fn(&Rule) -> bool,
+) -> Option<(Witness, usize)> {
+    let mut decider = None;
+    let witness = map.witness(policy, candidates, |call, decision| {
+        let Some(q) = decision.rule_index().filter(|&q| q < rule.index) else {
+            return false;
+        };
+        let ok = policy.rules.get(q).is_some_and(&accept)
+            && matches_rule(policy, rule.index, call);
+        if ok {
+            decider = Some(q);
+        }
+        ok
+    })?;
+    Some((witness, decider?))
+}
+
+/// Attaches the rule index, label and witnesses.
+pub fn finish(diagnostic: Diagnostic, rule: &Rule, witnesses: Vec<Witness>) -> Diagnostic {
+    let mut diagnostic = diagnostic.with_rule(rule.index);
+    diagnostic.witnesses = witnesses;
+    diagnostic
+}
+
+/// `allows`, `denies`, `warns on`.
+pub fn verb(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Allow => "allows",
+        Effect::Deny => "denies",
+        Effect::Warn => "warns on",
+    }
+}
+
+/// `allow`, `deny`, `warn on` (after a plural subject).
+pub fn plural_verb(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Allow => "allow",
+        Effect::Deny => "deny",
+        Effect::Warn => "warn on",
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

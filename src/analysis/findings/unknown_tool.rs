@@ -1,0 +1,114 @@
+//! `unknown-tool`: a tool name that no integration sends, one or two edits away from
+//! one that they do.
+//!
+//! Tool names in patterns are free text: a rule may name a tool of the user's own (an
+//! MCP server's `github`), so an unknown name alone proves nothing. But a name a typo
+//! away from a known family or alias (`Bsh`, `fille_read`) is almost surely a typo, and
+//! a typo in a deny pattern silently denies nothing. Known names come from the
+//! reference's extractor spec ([`super::tool_families`]); the distance allowed grows
+//! with the length of the known name (none under four letters, one up to five, two
+//! beyond), so that short names of one's own (`ls`, `psql`) are not taken for typos.
+
+use super::Finding;
+use super::support::{edit_distance, max_distance};
+use super::tool_families::{all_names, is_known};
+use crate::analysis::Context;
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::pattern::{ToolPattern, casefold};
+use crate::source::Span;
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0505",
+    name: "unknown-tool",
+    level: Level::Info,
+    summary: "a tool name no integration sends, close to one they do",
+    doc: "Flags a tool name in a pattern that is neither a known tool family nor one of \
+its aliases (`Bash`, `shell`, `file_read`, `Read`, `database`, `WebFetch`, ...) but is \
+one or two edits away from one. A typo in a tool name makes the rule match nothing \
+anybody sends, so a deny silently protects nothing. Names far from every known name are \
+taken as tools of your own and are not reported.\n\n\
+```yaml\nrules:\n  - deny: 'Bsh:rm *'              # did you mean `Bash`?\n```\n\n\
+Fix: correct the tool name; if it is a tool of your own that happens to look like a \
+known one, suppress the finding on that rule.",
+};
+
+pub static FINDING: Finding = Finding { info: &INFO, run };
+
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    let Some(policy) = context.policy() else {
+        return Vec::new();
+    };
+    policy
+        .rules
+        .iter()
+        .flat_map(|rule| {
+            rule.patterns
+                .iter()
+                .zip(&rule.spans.patterns)
+                .filter_map(move |(pattern, span)| check(rule.index, pattern, *span))
+        })
+        .collect()
+}
+
+/// The tool segment of a pattern, when it is literal text.
+fn literal_tool(pattern: &ToolPattern) -> Option<&str> {
+    let tool = pattern.canonical.split_once(':').map(|(tool, _)| tool)?;
+    (!tool.is_empty() && !tool.contains(['*', '?', '['])).then_some(tool)
+}
+
+/// The known name closest to `tool` (compared case-folded), within the allowed
+/// distance; ties go to the name listed first (a family's canonical name before its
+/// aliases).
+fn closest_known(tool: &str) -> Option<&'static str> {
+    let folded = casefold(tool);
+    all_names()
+        .map(|name| (edit_distance(&folded, &casefold(name)), name))
+        .filter(|&(distance, name)| distance > 0 && distance <= allowed_distance(name))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, name)| name)
+}
+
+/// Names under four letters (`sql`, `aws`) are never suggested: one edit from them is
+/// a different word (`psql`, `awk`) more often than a typo.
+fn allowed_distance(name: &str) -> usize {
+    if name.chars().count() < 4 {
+        0
+    } else {
+        max_distance(name)
+    }
+}
+
+fn check(rule: usize, pattern: &ToolPattern, span: Span) -> Option<Diagnostic> {
+    let tool = literal_tool(pattern)?;
+    if is_known(&casefold(tool)) {
+        return None;
+    }
+    let known = closest_known(tool)?;
+    Some(
+        Diagnostic::new(
+            &INFO,
+            span,
+            format!("`{tool}` is not a tool name any integration sends; did you mean `{known}`?"),
+        )
+        .with_rule(rule)
+        .with_label(format!("unknown tool `{tool}`"))
+        .with_help(format!(
+            "write `{known}` if that tool is meant; if `{tool}` is a tool of your own, \
+             suppress this finding on the rule"
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closest_known;
+
+    #[test]
+    fn typos_and_own_tools() {
+        assert_eq!(closest_known("Bsh"), Some("Bash"));
+        assert_eq!(closest_known("fille_read"), Some("file_read"));
+        assert_eq!(closest_known("github"), None);
+        assert_eq!(closest_known("ls"), None);
+        assert_eq!(closest_known("psql"), None);
+    }
+}

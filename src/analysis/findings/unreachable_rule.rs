@@ -1,0 +1,72 @@
+//! `unreachable-rule`: a rule that never decides, because earlier rules decide every call
+//! it matches, and at least one of them with another effect.
+//!
+//! This is the error of the reachability family: the author wrote a rule to allow (or
+//! deny, or warn on) some calls, and those calls get another answer. Rules blocked only
+//! by rules of the same effect are `dead-rule` (a warning: nothing is decided
+//! differently), and an unreachable approval-eligible deny is `approval-never-offered`.
+//! The blockers are computed against the union of all earlier rules, so a rule covered
+//! only by two rules together is found too.
+
+use super::Finding;
+use super::reachability::{
+    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witness,
+};
+use crate::analysis::Context;
+use crate::analysis::regions::{Reach, rule_label};
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+
+pub static INFO: CodeInfo = CodeInfo {
+    code: "GC0201",
+    name: "unreachable-rule",
+    level: Level::Error,
+    summary: "a rule that never decides: earlier rules give its calls another effect",
+    doc: "Flags a rule that no call can reach: every call it matches is decided by \
+earlier rules (first match wins), and at least one of them has another effect. The \
+author's intent for those calls is lost: a deny that never fires lets the calls through \
+(or the other way round), silently. The analysis is exact over every call a runtime can \
+send, and it weighs the earlier rules together, so a rule covered only by the union of \
+two rules is found too; each blocker is shown, with a call that proves the finding.\n\n\
+```yaml\nrules:\n  - allow: 'github:get_*'\n  - deny: 'github:delete_*'\n  - effect: warn                      # never reached\n    actions: ['github:get_repo*', 'github:delete_repo*']\n```\n\n\
+Fix: move the rule above its blockers if it should decide first, narrow the blockers, or \
+delete the rule if the earlier decisions are the intended ones.",
+};
+
+pub static FINDING: Finding = Finding { info: &INFO, run };
+
+fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    rules_with_reach(context)
+        .into_iter()
+        .filter_map(|(policy, map, rule, reach)| {
+            let Reach::Unreachable(blocked) = reach else {
+                return None;
+            };
+            if !blocked.different_effect || rule.hitl_eligible() {
+                return None;
+            }
+            let witness = unreachable_witness(policy, map, rule, blocked)?;
+            let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
+            let diagnostic = Diagnostic::new(
+                &INFO,
+                rule_span(rule),
+                format!(
+                    "{} can never decide: every call it matches is decided earlier by {}",
+                    rule_label(policy, rule.index),
+                    blocker_names(policy, blocked)
+                ),
+            )
+            .with_label(format!(
+                "never reached: these calls get another effect than `{}`",
+                rule.effect.as_str()
+            ))
+            .with_help(format!(
+                "move this rule above {} if it should decide these calls, narrow the \
+                 earlier rules, or delete it if their decisions are intended",
+                first.unwrap_or_else(|| "its blockers".to_owned())
+            ));
+            let mut diagnostic = finish(diagnostic, rule, vec![witness]);
+            diagnostic.related = blockers(policy, blocked);
+            Some(diagnostic)
+        })
+        .collect()
+}

@@ -1,0 +1,128 @@
+//! Renderings of the approval partition: plain text for people, JSON for tools.
+//!
+//! Both are pure functions of the report, so the CLI decides where they go and tests
+//! snapshot them. The JSON keys are the classes' stable kebab-case names.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::approvals::{ApprovalReport, ClassSummary};
+use crate::diagnostics::Witness;
+use crate::diagnostics::render::witness_json;
+
+/// The partition as text, one paragraph per class with example calls per tool.
+pub fn render_approvals(report: &ApprovalReport) -> String {
+    let mut out = String::new();
+    if let Some(reason) = &report.incomplete {
+        let _ = writeln!(
+            out,
+            "approval regions: not computed ({reason}); raise the analysis limits or split \
+             the policy"
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "approval regions (no-match default: {})",
+        report.default_action.as_str()
+    );
+    for summary in &report.classes {
+        render_class(&mut out, report, summary);
+    }
+    out
+}
+
+fn render_class(out: &mut String, report: &ApprovalReport, summary: &ClassSummary) {
+    let name = summary.class.as_str();
+    if summary.regions == 0 {
+        let _ = writeln!(out, "{name}: none");
+        return;
+    }
+    let plural = if summary.regions == 1 { "" } else { "es" };
+    let _ = writeln!(
+        out,
+        "{name}: {} request class{plural}, decided by {}",
+        summary.regions,
+        deciders(report, summary)
+    );
+    for (tool, calls) in &summary.examples {
+        let _ = writeln!(out, "  {tool}:");
+        for call in calls {
+            let _ = writeln!(out, "    {}", call_line(call));
+        }
+    }
+}
+
+/// `rules[1] (reads), rules[4] and the fail-closed default`.
+fn deciders(report: &ApprovalReport, summary: &ClassSummary) -> String {
+    let mut names: Vec<String> = summary.rules.iter().map(|(_, l)| l.clone()).collect();
+    if summary.includes_default {
+        names.push(match report.default_action {
+            crate::policy::Effect::Deny => "the fail-closed default".to_owned(),
+            other => format!("the no-match default ({})", other.as_str()),
+        });
+    }
+    names.join(", ")
+}
+
+/// `guard("Bash", method="ls") → allow by reads (approvable)`.
+pub(crate) fn call_line(witness: &Witness) -> String {
+    let mut call = format!("guard({:?}", witness.tool);
+    if witness.method != "*" {
+        let _ = write!(call, ", method={:?}", witness.method);
+    }
+    if !witness.context.is_empty() {
+        let _ = write!(
+            call,
+            ", context={}",
+            Value::Object(witness.context.clone())
+        );
+    }
+    call.push(')');
+    let decision = &witness.decision;
+    let by = decision.policy_id.as_deref().unwrap_or("a rule with no id");
+    let approvable = if decision.hitl_eligible {
+        " (approvable)"
+    } else {
+        ""
+    };
+    format!("{call} → {} by {by}{approvable}", decision.effect)
+}
+
+/// The partition as JSON: `{"default_action", "complete", "reason", "classes": {name:
+/// {"regions", "rules": [{"rule_index", "label"}], "includes_default", "examples":
+/// [{"tool", "calls": [witness...]}]}}}`.
+pub fn approvals_json(report: &ApprovalReport) -> Value {
+    let classes: serde_json::Map<String, Value> = report
+        .classes
+        .iter()
+        .map(|summary| (summary.class.as_str().to_owned(), class_json(summary)))
+        .collect();
+    json!({
+        "default_action": report.default_action.as_str(),
+        "complete": report.incomplete.is_none(),
+        "reason": report.incomplete,
+        "classes": classes,
+    })
+}
+
+fn class_json(summary: &ClassSummary) -> Value {
+    json!({
+        "regions": summary.regions,
+        "rules": summary
+            .rules
+            .iter()
+            .map(|(index, label)| json!({"rule_index": index, "label": label}))
+            .collect::<Vec<_>>(),
+        "includes_default": summary.includes_default,
+        "examples": summary
+            .examples
+            .iter()
+            .map(|(tool, calls)| json!({
+                "tool": tool,
+                "calls": calls.iter().map(witness_json).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,316 @@
+//! Exact reachability over the request space: the engine behind the reachability and
+//! approval findings and the approval partition (ANALYSIS.md 1, "A design that answers
+//! everything with one construction").
+//!
+//! 1. [`domain`] and [`encode`]: a whole request is one byte string (subject, client,
+//!    project, resource, the condition values the policy reads, separated by a byte no
+//!    text contains); each rule is a regular language over it; the *domain* is the
+//!    language of requests a runtime can send. Gates that are not regular (regexes,
+//!    numbers, derived `input_text`) are left out and make the rule *opaque*.
+//! 2. [`explore`]: one multi-pattern DFA over every rule and the domain; a walk over its
+//!    reachable states finds every final state (a class of requests every rule treats
+//!    alike), the set of rules matching there, and a shortest path to it.
+//! 3. [`classify`]: per rule, from the states containing it: unmatchable, unreachable
+//!    (with a small cover of blockers), or reachable (where it decides, is shadowed, is
+//!    preempted, whether it is redundant).
+//! 4. [`decode`]: a path back to a call, decided by the reference interpreter; findings
+//!    report only claims their witness re-checks.
+//!
+//! The whole-policy automaton tracks every *set* of rules a request can match, which is
+//! exponential in the number of "floating" patterns (`*secret-*`): real policies of a few
+//! hundred rules already exceed any sane limit. Such policies, and any policy whose
+//! automaton exceeds [`AnalysisLimits`], are decided rule by rule ([`scalable`]): exact
+//! reachability from a direct witness or a small per-rule automaton, best-effort
+//! overlaps. Past the per-rule budget a rule is *unknown* and no finding is made about it.
+
+mod approvals;
+mod approvals_render;
+mod classify;
+mod decode;
+mod domain;
+mod encode;
+mod explore;
+mod gates;
+mod limits;
+mod scalable;
+
+pub use approvals::{ApprovalClass, ApprovalReport, ClassSummary, approval_partition};
+pub use approvals_render::{approvals_json, render_approvals};
+pub use decode::Call;
+pub use encode::GateId;
+pub use limits::AnalysisLimits;
+
+use regex_syntax::hir::Hir;
+
+use classify::{Rules, StateView};
+use decode::{Decoder, rule_matches};
+use encode::Layout;
+use explore::{Domain, Exploration};
+use crate::diagnostics::Witness;
+use crate::eval::Decision;
+use crate::policy::Policy;
+
+/// A witness of a class of requests: a final state of the whole-policy exploration
+/// (decoded on demand), or a call the per-rule engine built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalRef {
+    Global(u32),
+    Call(u32),
+}
+
+/// What the engine knows about one rule.
+#[derive(Debug, Clone)]
+pub enum Reach {
+    /// No request at all passes the rule's gates.
+    Unmatchable,
+    /// Every request the rule matches is decided by an earlier rule.
+    Unreachable(Unreachable),
+    /// Some request may reach the rule.
+    Reachable(Reachable),
+    /// A limit stopped the analysis before it could decide.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Unreachable {
+    /// Earlier non-opaque rules that together match every request of the rule, most
+    /// useful first (a different-effect one first when there is one).
+    pub blockers: Vec<usize>,
+    /// Some request of the rule is decided by an earlier rule with another effect.
+    pub different_effect: bool,
+    /// States of the rule, decided by a different-effect rule first; shortest first.
+    pub witnesses: Vec<FinalRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reachable {
+    /// States where the rule may decide (no earlier non-opaque rule), those without any
+    /// earlier opaque rule first.
+    pub deciding: Vec<FinalRef>,
+    /// States of the rule decided earlier by a non-opaque rule with another effect.
+    pub shadowed: Vec<FinalRef>,
+    /// For an approval-eligible rule: states decided earlier by a non-eligible deny.
+    pub preempted: Vec<FinalRef>,
+    /// When removing the rule changes no effect or eligibility: the rules that decide in
+    /// its place (`None` is the default).
+    pub redundant: Option<Vec<Option<usize>>>,
+}
+
+/// Why part of the analysis could not be completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incomplete {
+    /// The rule left unknown, or `None` for the whole-policy automaton.
+    pub rule: Option<usize>,
+    pub reason: String,
+}
+
+/// How the regions were computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One automaton over the whole policy: every fact is exact.
+    WholePolicy,
+    /// Rule by rule (the policy is too large for one automaton): reachability is exact,
+    /// overlaps are best effort, redundancy and the approval partition are not computed.
+    PerRule,
+}
+
+/// The regions of one policy: per-rule facts and the means to produce witnesses.
+#[derive(Debug, Clone)]
+pub struct RegionMap {
+    rules: Vec<Reach>,
+    opaque: Vec<bool>,
+    decoder: Decoder,
+    mode: Mode,
+    global: Option<Exploration>,
+    calls: Vec<Call>,
+    incomplete: Vec<Incomplete>,
+}
+
+impl RegionMap {
+    /// Analyze `policy` within `limits`.
+    pub fn compute(policy: &Policy, limits: &AnalysisLimits) -> RegionMap {
+        let layout = Layout::of(policy);
+        let opaque: Vec<bool> = policy.rules.iter().map(encode::is_opaque).collect();
+        let mut map = RegionMap {
+            rules: Vec::new(),
+            opaque,
+            decoder: Decoder::new(policy, layout.clone()),
+            mode: Mode::WholePolicy,
+            global: None,
+            calls: Vec::new(),
+            incomplete: Vec::new(),
+        };
+        let domain = match Domain::new(&domain::domain(layout.keys().len()), &limits.global()) {
+            Ok(domain) => domain,
+            Err(hit) => {
+                map.give_up(policy, hit.0);
+                return map;
+            }
+        };
+        match limits.whole_policy_refusal(policy) {
+            None => match map.explore_whole(policy, &layout, &domain, limits) {
+                Ok(()) => return map,
+                Err(reason) => map.incomplete.push(Incomplete { rule: None, reason }),
+            },
+            Some(reason) => map.incomplete.push(Incomplete { rule: None, reason }),
+        }
+        map.mode = Mode::PerRule;
+        map.rules.clear();
+        scalable::classify_each(&mut map, policy, &layout, &domain, limits);
+        map
+    }
+
+    /// Every rule unknown, for a reason that stops the whole analysis.
+    fn give_up(&mut self, policy: &Policy, reason: String) {
+        self.rules = vec![Reach::Unknown; policy.rules.len()];
+        self.incomplete.push(Incomplete { rule: None, reason });
+    }
+
+    fn explore_whole(
+        &mut self,
+        policy: &Policy,
+        layout: &Layout,
+        domain: &Domain,
+        limits: &AnalysisLimits,
+    ) -> Result<(), String> {
+        let patterns: Vec<(u32, Hir)> = policy
+            .rules
+            .iter()
+            .map(|rule| (index_u32(rule.index), encode::rule_language(rule, layout)))
+            .collect();
+        let exploration =
+            explore::explore(&patterns, domain, &limits.global()).map_err(|hit| hit.0)?;
+        self.classify_global(policy, exploration);
+        Ok(())
+    }
+
+    fn classify_global(&mut self, policy: &Policy, exploration: Exploration) {
+        let mut by_rule: Vec<Vec<u32>> = vec![Vec::new(); policy.rules.len()];
+        for (index, state) in exploration.finals.iter().enumerate() {
+            for &r in state.rules.iter() {
+                if let Some(list) = by_rule.get_mut(r as usize) {
+                    list.push(index_u32(index));
+                }
+            }
+        }
+        let rules = Rules {
+            policy,
+            opaque: &self.opaque,
+        };
+        self.rules = by_rule
+            .iter()
+            .enumerate()
+            .map(|(r, finals)| {
+                let views: Vec<StateView<'_>> = finals
+                    .iter()
+                    .filter_map(|&f| {
+                        let state = exploration.finals.get(f as usize)?;
+                        Some(StateView {
+                            at: FinalRef::Global(f),
+                            rules: &state.rules,
+                        })
+                    })
+                    .collect();
+                classify::classify(rules, r, &views, true)
+            })
+            .collect();
+        self.global = Some(exploration);
+    }
+
+    /// The facts about rule `index`.
+    pub fn rule(&self, index: usize) -> &Reach {
+        self.rules.get(index).unwrap_or(&Reach::Unknown)
+    }
+
+    /// Whether rule `index` has a gate the analysis cannot model exactly.
+    pub fn is_opaque(&self, index: usize) -> bool {
+        self.opaque.get(index).copied().unwrap_or(true)
+    }
+
+    /// How the regions were computed.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// What could not be decided, and why.
+    pub fn incomplete(&self) -> &[Incomplete] {
+        &self.incomplete
+    }
+
+    /// The whole-policy exploration, when it fit in the limits.
+    fn global(&self) -> Option<&Exploration> {
+        self.global.as_ref()
+    }
+
+    /// The encoded request of a final state.
+    fn path(&self, at: FinalRef) -> Option<Vec<u8>> {
+        match at {
+            FinalRef::Global(index) => {
+                let global = self.global()?;
+                Some(global.path(global.finals.get(index as usize)?))
+            }
+            FinalRef::Call(_) => None,
+        }
+    }
+
+    /// The call a witness reference stands for.
+    fn call_of(&self, at: FinalRef) -> Option<Call> {
+        match at {
+            FinalRef::Call(index) => self.calls.get(index as usize).cloned(),
+            FinalRef::Global(_) => self.decoder.decode(&self.path(at)?),
+        }
+    }
+
+    /// The call a final state stands for, and the interpreter's decision for it.
+    pub fn call(&self, policy: &Policy, at: FinalRef) -> Option<(Call, Decision)> {
+        let call = self.call_of(at)?;
+        let decision = call.decide(policy);
+        Some((call, decision))
+    }
+
+    /// The first candidate whose call re-checks as `accept` requires, as a witness.
+    pub fn witness(
+        &self,
+        policy: &Policy,
+        candidates: &[FinalRef],
+        mut accept: impl FnMut(&Call, &Decision) -> bool,
+    ) -> Option<Witness> {
+        candidates.iter().find_map(|&at| {
+            let call = self.call_of(at)?;
+            call.readable_variant()
+                .into_iter()
+                .chain([call])
+                .find_map(|call| {
+                    let decision = call.decide(policy);
+                    accept(&call, &decision).then(|| call.witness(policy, &decision))
+                })
+        })
+    }
+}
+
+/// Whether rule `index` of `policy` passes every gate for `call` (used by findings to
+/// re-check that a witness really is one of the rule's requests).
+pub fn matches_rule(policy: &Policy, index: usize, call: &Call) -> bool {
+    policy
+        .rules
+        .get(index)
+        .is_some_and(|rule| rule_matches(rule, call))
+}
+
+fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+/// How messages name a rule: `rules[2]`, with its id or name when it has one
+/// (`rules[2] (repo-ops)`), 0-based like the reference's own messages.
+pub fn rule_label(policy: &Policy, index: usize) -> String {
+    let default_id = format!("rule-{index}");
+    match policy
+        .rules
+        .get(index)
+        .and_then(|rule| rule.policy_id.as_deref())
+    {
+        Some(id) if id != default_id => format!("rules[{index}] ({id})"),
+        _ => format!("rules[{index}]"),
+    }
+}

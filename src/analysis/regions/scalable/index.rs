@@ -1,0 +1,232 @@
+//! Which rules a concrete call passes, fast: the per-rule engine asks this for every
+//! candidate witness, so it must not walk all the rules like the interpreter does.
+//!
+//! Every subject an action pattern matches starts with the pattern's leading literal
+//! text, so rules are indexed by those literals; a call's candidates are the rules
+//! indexed under some prefix of its folded subject. A pattern that starts with a
+//! wildcard can only match subjects containing its literal text (`*secret-*` needs
+//! `secret-`), so such rules are indexed by that text, all searched at once; the few
+//! patterns with no literal text at all are candidates for every call. Each candidate is
+//! then checked gate by gate with the evaluator's gate semantics ([`gates_pass`]).
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use regex_automata::meta;
+use regex_automata::{Input, MatchKind, PatternSet};
+use regex_syntax::hir::Hir;
+use serde_json::Value;
+
+use crate::analysis::regions::Call;
+use crate::analysis::regions::encode::exact_condition;
+use crate::eval::{Request, conditions_hold};
+use crate::pattern::{Glob, GlobItem, folded_subject};
+use crate::policy::{Policy, Rule, Selector};
+use crate::python::json_py_str;
+
+/// Rules by the leading literal text of their action patterns.
+#[derive(Debug, Clone)]
+pub struct MatchIndex {
+    by_prefix: BTreeMap<String, Vec<u32>>,
+    /// Rules with a pattern that starts with a wildcard and has no literal text at all
+    /// (`*`, `?*`): candidates for every call.
+    floating: Vec<u32>,
+    /// Rules with a pattern that starts with a wildcard, by a literal text the pattern
+    /// contains (`*secret-*` by `secret-`): candidates only for subjects containing it.
+    needles: Option<Needles>,
+}
+
+/// The literal texts of floating patterns, searched all at once.
+#[derive(Debug, Clone)]
+struct Needles {
+    regex: meta::Regex,
+    /// Pattern id → the rules whose pattern contains that text.
+    rules: Vec<Vec<u32>>,
+}
+
+impl MatchIndex {
+    pub fn new(policy: &Policy) -> MatchIndex {
+        let mut by_prefix: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let mut floating = Vec::new();
+        let mut needles: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for rule in &policy.rules {
+            let index = u32::try_from(rule.index).unwrap_or(u32::MAX);
+            for pattern in &rule.patterns {
+                let prefix = pattern.glob.literal_prefix();
+                if !prefix.is_empty() {
+                    by_prefix.entry(prefix.to_owned()).or_default().push(index);
+                } else if let Some(needle) = longest_literal(&pattern.glob) {
+                    needles.entry(needle.to_owned()).or_default().push(index);
+                } else {
+                    floating.push(index);
+                }
+            }
+        }
+        floating.dedup();
+        MatchIndex {
+            by_prefix,
+            floating,
+            needles: Needles::new(needles),
+        }
+    }
+
+    /// The rules before `below` that pass every gate for `call`, ascending.
+    pub fn matching(&self, policy: &Policy, call: &Call, below: usize) -> Vec<usize> {
+        let subject = folded_subject(&call.tool, &call.method);
+        let mut candidates: Vec<u32> = self.floating.clone();
+        for (end, _) in subject.char_indices().skip(1).chain([(subject.len(), ' ')]) {
+            if let Some(rules) = subject.get(..end).and_then(|p| self.by_prefix.get(p)) {
+                candidates.extend(rules);
+            }
+        }
+        if let Some(needles) = &self.needles {
+            needles.candidates(&subject, &mut candidates);
+        }
+        candidates.retain(|&r| (r as usize) < below);
+        candidates.sort_unstable();
+        candidates.dedup();
+        let request = call.request();
+        candidates
+            .into_iter()
+            .filter_map(|r| policy.rules.get(r as usize))
+            .filter(|rule| gates_pass(rule, &subject, &request))
+            .map(|rule| rule.index)
+            .collect()
+    }
+
+    /// The rules before `rule` whose action patterns may match a subject one of its
+    /// patterns matches (every subject a pattern matches starts with its leading
+    /// literal text, so two patterns whose leading texts are not prefixes of one another
+    /// never meet), ascending.
+    pub fn may_overlap(&self, rule: &Rule) -> Vec<usize> {
+        let below = rule.index;
+        let prefixes: Vec<&str> = rule.patterns.iter().map(|p| p.glob.literal_prefix()).collect();
+        if prefixes.iter().any(|p| p.is_empty()) {
+            return (0..below).collect();
+        }
+        let mut out: Vec<u32> = self.floating.clone();
+        if let Some(needles) = &self.needles {
+            out.extend(needles.rules.iter().flatten());
+        }
+        for prefix in prefixes {
+            for (end, _) in prefix.char_indices().skip(1).chain([(prefix.len(), ' ')]) {
+                if let Some(rules) = prefix.get(..end).and_then(|p| self.by_prefix.get(p)) {
+                    out.extend(rules);
+                }
+            }
+            let longer = self
+                .by_prefix
+                .range::<str, _>((Bound::Excluded(prefix), Bound::Unbounded))
+                .take_while(|(key, _)| key.starts_with(prefix));
+            for (_, rules) in longer {
+                out.extend(rules);
+            }
+        }
+        let mut out: Vec<usize> = out
+            .into_iter()
+            .map(|r| r as usize)
+            .filter(|&r| r < below)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+impl Needles {
+    fn new(needles: BTreeMap<String, Vec<u32>>) -> Option<Needles> {
+        if needles.is_empty() {
+            return None;
+        }
+        let hirs: Vec<Hir> = needles.keys().map(|n| Hir::literal(n.as_bytes())).collect();
+        let regex = meta::Builder::new()
+            .configure(meta::Config::new().match_kind(MatchKind::All))
+            .build_many_from_hir(&hirs)
+            .ok()?;
+        Some(Needles {
+            regex,
+            rules: needles.into_values().collect(),
+        })
+    }
+
+    /// Adds the rules of every needle `subject` contains.
+    fn candidates(&self, subject: &str, out: &mut Vec<u32>) {
+        let mut found = PatternSet::new(self.regex.pattern_len());
+        self.regex
+            .which_overlapping_matches(&Input::new(subject), &mut found);
+        for id in found.iter() {
+            if let Some(rules) = self.rules.get(id.as_usize()) {
+                out.extend(rules);
+            }
+        }
+    }
+}
+
+/// The longest literal run of a glob, if it has one.
+fn longest_literal(glob: &Glob) -> Option<&str> {
+    glob.items()
+        .iter()
+        .filter_map(|item| match item {
+            GlobItem::Literal(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .max_by_key(|text| text.len())
+}
+
+/// Whether `rule` passes every gate (LANGUAGE.md 3.2 steps 1-4) for a request whose
+/// folded subject is `subject`.
+pub fn gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> bool {
+    rule.patterns.iter().any(|p| p.matches_subject(subject))
+        && selector_admits(&rule.clients, &context_text(request, "client_name"))
+        && selector_admits(&rule.projects, &context_text(request, "project_id"))
+        && resource_admits(&rule.resources, request)
+        && conditions_hold(&rule.conditions, request)
+}
+
+/// [`gates_pass`] with only the exactly modelled conditions: whether the call is in
+/// the rule's encoded language, which for an opaque rule is larger than its real one.
+pub fn encoded_gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> bool {
+    let exact: Vec<_> = rule
+        .conditions
+        .iter()
+        .filter(|c| exact_condition(c).is_some())
+        .cloned()
+        .collect();
+    rule.patterns.iter().any(|p| p.matches_subject(subject))
+        && selector_admits(&rule.clients, &context_text(request, "client_name"))
+        && selector_admits(&rule.projects, &context_text(request, "project_id"))
+        && resource_admits(&rule.resources, request)
+        && conditions_hold(&exact, request)
+}
+
+fn selector_admits(selector: &Selector, text: &str) -> bool {
+    selector.is_any() || selector.globs.iter().any(|g| g.matches(text))
+}
+
+fn resource_admits(selector: &Selector, request: &Request<'_>) -> bool {
+    if selector.is_any() {
+        return true;
+    }
+    let text = context_text(request, "resource");
+    !text.is_empty() && selector.globs.iter().any(|g| g.matches(&text))
+}
+
+/// A context value as the selectors read it: `str()` of a truthy value, else `""`.
+fn context_text(request: &Request<'_>, key: &str) -> String {
+    match request.context_value(key) {
+        Some(value) if truthy(value) => json_py_str(value).into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Python truthiness of a JSON value.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(_) => crate::python::PyValue::from_json(value).truthy(),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}

@@ -1,0 +1,184 @@
+//! Action-only rules whose pattern is a substring test, decided by one Aho-Corasick
+//! automaton instead of a leftmost-first DFA. Two shapes qualify: `*lit*` (the literal
+//! occurs anywhere) and `*lit*:*` (it occurs before some later `:`), which is what a
+//! bare `*delete*` becomes after canonicalization; and `*`, which matches everything.
+//!
+//! A leftmost-first DFA over `n` floating substring patterns must remember, for every
+//! rule that has matched, the search progress of every rule before it: its size grows
+//! with `n` times the trie, and determinizing a few hundred such rules exceeds any
+//! sensible limit. Aho-Corasick reports every occurrence of every literal in one pass
+//! over the subject with a trie-sized automaton, and the first matching rule is then just
+//! the minimum rule index seen. The automaton is rebuilt from the literals when a bundle
+//! is loaded (linear in their total length, microseconds for hundreds of literals).
+
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::{Anchored, MatchKind, dfa};
+
+use crate::pattern::{GlobItem, ToolPattern, for_each_folded_subject_byte};
+
+/// The substring rules of the decider.
+#[derive(Debug, Clone)]
+pub(super) struct SubstringDecider {
+    pub(super) literals: Vec<String>,
+    pub(super) rule_of_pattern: Vec<u32>,
+    /// Per literal: whether a `:` must follow the occurrence (`*lit*:*`).
+    pub(super) needs_colon_after: Vec<bool>,
+    /// The first rule with the pattern `*`, which matches every subject.
+    pub(super) always: Option<u32>,
+    automaton: Option<dfa::DFA>,
+}
+
+impl SubstringDecider {
+    /// Whether a pattern is `*` or `*literal*`, and so belongs here.
+    pub(super) fn accepts(pattern: &ToolPattern) -> bool {
+        Self::literal_of(pattern).is_some() || matches!(pattern.glob.items(), [GlobItem::Star])
+    }
+
+    /// The literal of a substring pattern, and whether a `:` must follow it.
+    fn literal_of(pattern: &ToolPattern) -> Option<(&str, bool)> {
+        match pattern.glob.items() {
+            [GlobItem::Star, GlobItem::Literal(text), GlobItem::Star] => Some((text, false)),
+            [
+                GlobItem::Star,
+                GlobItem::Literal(text),
+                GlobItem::Star,
+                GlobItem::Literal(colon),
+                GlobItem::Star,
+            ] if colon == ":" => Some((text, true)),
+            _ => None,
+        }
+    }
+
+    /// Build from (rule, pattern) entries that [`Self::accepts`], in rule order.
+    pub(super) fn build(entries: &[(usize, &ToolPattern)]) -> Result<SubstringDecider, String> {
+        let mut literals = Vec::new();
+        let mut rule_of_pattern = Vec::new();
+        let mut needs_colon_after = Vec::new();
+        let mut always = None;
+        for &(rule, pattern) in entries {
+            let rule = u32::try_from(rule).unwrap_or(u32::MAX);
+            match Self::literal_of(pattern) {
+                Some((text, colon)) => {
+                    literals.push(text.to_owned());
+                    rule_of_pattern.push(rule);
+                    needs_colon_after.push(colon);
+                }
+                None => always = Some(always.map_or(rule, |a: u32| a.min(rule))),
+            }
+        }
+        Self::from_parts(literals, rule_of_pattern, needs_colon_after, always)
+    }
+
+    /// Matches nothing.
+    pub(super) fn empty() -> SubstringDecider {
+        SubstringDecider {
+            literals: Vec::new(),
+            rule_of_pattern: Vec::new(),
+            needs_colon_after: Vec::new(),
+            always: None,
+            automaton: None,
+        }
+    }
+
+    /// Rebuild the automaton from stored literals (bundle loading).
+    pub(super) fn from_parts(
+        literals: Vec<String>,
+        rule_of_pattern: Vec<u32>,
+        needs_colon_after: Vec<bool>,
+        always: Option<u32>,
+    ) -> Result<SubstringDecider, String> {
+        let automaton = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                dfa::DFA::builder()
+                    .match_kind(MatchKind::Standard)
+                    .start_kind(aho_corasick::StartKind::Unanchored)
+                    .build(&literals)
+                    .map_err(|e| format!("the substring automaton could not be built ({e})"))?,
+            )
+        };
+        Ok(SubstringDecider {
+            literals,
+            rule_of_pattern,
+            needs_colon_after,
+            always,
+            automaton,
+        })
+    }
+
+    /// The lowest rule whose pattern matches the folded subject.
+    pub(super) fn first_match(&self, tool: &str, method: &str) -> Option<usize> {
+        let mut best: Option<u32> = None;
+        self.for_each_match(tool, method, false, |rule| {
+            best = Some(best.map_or(rule, |b| b.min(rule)));
+        });
+        best.map(|r| r as usize)
+    }
+
+    /// Every rule whose pattern matches the folded subject, ascending, without repeats.
+    /// Used for gated rules, where every candidate's other gates must be checked.
+    pub(super) fn all_matches(&self, tool: &str, method: &str) -> Vec<u32> {
+        let mut rules = Vec::new();
+        self.for_each_match(tool, method, true, |rule| rules.push(rule));
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
+
+    /// Calls `found` for each rule whose pattern matches (possibly more than once). With
+    /// `every` unset only the lowest rule waiting for a `:` is kept, which is all a
+    /// first-match search needs and keeps it allocation-free.
+    fn for_each_match(&self, tool: &str, method: &str, every: bool, mut found: impl FnMut(u32)) {
+        if let Some(rule) = self.always {
+            found(rule);
+        }
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        let Ok(mut state) = automaton.start_state(Anchored::No) else {
+            return;
+        };
+        // `*lit*:*` occurrences wait here for a later `:`.
+        let mut pending: Vec<u32> = Vec::new();
+        let mut pending_min: Option<u32> = None;
+        for_each_folded_subject_byte(tool, method, |byte| {
+            if byte == b':' {
+                pending.drain(..).for_each(&mut found);
+                if let Some(rule) = pending_min.take() {
+                    found(rule);
+                }
+            }
+            state = automaton.next_state(Anchored::No, state, byte);
+            if automaton.is_match(state) {
+                for i in 0..automaton.match_len(state) {
+                    let pattern = automaton.match_pattern(state, i).as_usize();
+                    let (Some(&rule), Some(&colon)) = (
+                        self.rule_of_pattern.get(pattern),
+                        self.needs_colon_after.get(pattern),
+                    ) else {
+                        continue;
+                    };
+                    if colon && every {
+                        pending.push(rule);
+                    } else if colon {
+                        pending_min = Some(pending_min.map_or(rule, |p| p.min(rule)));
+                    } else {
+                        found(rule);
+                    }
+                }
+            }
+            true
+        });
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.always.is_none() && self.literals.is_empty()
+    }
+
+    pub(super) fn memory_usage(&self) -> usize {
+        self.automaton.as_ref().map_or(0, |a| a.memory_usage())
+            + self.literals.iter().map(String::len).sum::<usize>()
+            + self.rule_of_pattern.len() * 4
+    }
+}

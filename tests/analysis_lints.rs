@@ -1,0 +1,165 @@
+//! The analyzer findings against their fixtures (`fixtures/analysis/<finding-name>/`).
+//!
+//! The test is data-driven: a folder is named after a finding, and each file in it says
+//! by its name what it expects, `triggers-*` (the finding must report at least once)
+//! or `clean-*` (it must not report at all). Each triggering file's human rendering of
+//! that finding's diagnostics is snapshotted, so that the wording is reviewed like code.
+//! Only the folder's finding is rendered: other findings on the same file belong to
+//! their own folders, and leaving them out keeps these snapshots stable while findings
+//! are added.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests: a malformed fixture or a missing finding fails the test"
+)]
+
+use std::path::{Path, PathBuf};
+
+use guardc::check::{CheckOptions, CheckReport, check_source};
+use guardc::diagnostics::Diagnostic;
+use guardc::diagnostics::render::{FileReport, HumanOptions, render_human};
+use guardc::source::SourceFile;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join("analysis")
+}
+
+/// Every finding folder, sorted.
+fn finding_folders() -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .expect("fixtures/analysis exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .collect();
+    folders.sort();
+    folders
+}
+
+/// The fixture files of one folder, sorted.
+fn fixture_files(folder: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn name_of(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+fn check_file(path: &Path) -> CheckReport {
+    let text = std::fs::read_to_string(path).unwrap();
+    // The name keeps its suffix (it selects YAML or JSON) and reads well in snapshots.
+    let name = format!("{}/{}", name_of(path.parent().unwrap()), name_of(path));
+    check_source(SourceFile::new(name, text), &CheckOptions::default())
+}
+
+/// The diagnostics of the finding named `finding`.
+fn of_finding<'a>(report: &'a CheckReport, finding: &str) -> Vec<&'a Diagnostic> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.name == finding)
+        .collect()
+}
+
+#[test]
+fn fixtures_trigger_exactly_where_named() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for folder in finding_folders() {
+        let finding = name_of(&folder);
+        assert!(
+            guardc::registry::lookup(&finding).is_some(),
+            "fixtures/analysis/{finding} is not named after a registered finding"
+        );
+        for file in fixture_files(&folder) {
+            let file_name = name_of(&file);
+            let report = check_file(&file);
+            let found = of_finding(&report, &finding).len();
+            checked += 1;
+            if file_name.starts_with("triggers-") && found == 0 {
+                failures.push(format!(
+                    "{finding}/{file_name}: expected `{finding}`, got none"
+                ));
+            } else if file_name.starts_with("clean-") && found > 0 {
+                failures.push(format!(
+                    "{finding}/{file_name}: expected no `{finding}`, got {found}"
+                ));
+            } else if !file_name.starts_with("triggers-") && !file_name.starts_with("clean-") {
+                failures.push(format!(
+                    "{finding}/{file_name}: name must start with triggers- or clean-"
+                ));
+            }
+        }
+    }
+    assert!(checked > 0, "no analysis fixtures found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every analyzer finding of the hygiene (`GC04xx`), subject-shape and portability
+/// (`GC05xx`) and escalation-value (`GC035x`) families has a fixture folder. The
+/// registry also holds codes that are not findings (load errors, configuration
+/// diagnostics such as an unknown suppression), so the findings are taken from the
+/// analyzer's own table and checked against the registry.
+#[test]
+fn every_finding_has_a_fixture_folder() {
+    let folders: Vec<String> = finding_folders().iter().map(|f| name_of(f)).collect();
+    let registered = guardc::registry::all();
+    let missing: Vec<&str> = guardc::analysis::findings::FINDINGS
+        .iter()
+        .map(|finding| finding.info)
+        .inspect(|info| {
+            assert!(
+                registered.contains(info),
+                "{} is not in the registry",
+                info.code
+            )
+        })
+        .filter(|info| {
+            ["GC04", "GC05", "GC035"]
+                .iter()
+                .any(|family| info.code.starts_with(family))
+        })
+        .map(|info| info.name)
+        .filter(|name| !folders.iter().any(|folder| folder == name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "findings without fixtures/analysis/<name>/: {missing:?}"
+    );
+}
+
+#[test]
+fn triggering_fixtures_render_for_review() {
+    for folder in finding_folders() {
+        let finding = name_of(&folder);
+        for file in fixture_files(&folder) {
+            let file_name = name_of(&file);
+            if !file_name.starts_with("triggers-") {
+                continue;
+            }
+            let report = check_file(&file);
+            let diagnostics: Vec<Diagnostic> =
+                of_finding(&report, &finding).into_iter().cloned().collect();
+            let rendered = render_human(
+                &FileReport {
+                    source: &report.source,
+                    diagnostics: &diagnostics,
+                },
+                HumanOptions::default(),
+            );
+            let stem = file_name
+                .rsplit_once('.')
+                .map_or(file_name.as_str(), |(stem, _)| stem);
+            insta::assert_snapshot!(format!("{finding}__{stem}"), rendered);
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Differential tests: the compiled evaluator must decide every request exactly as the
+//! reference interpreter does (TOOLING.md 3), also after a bundle round trip and also
+//! when tiny automaton limits force the per-rule fallback paths.
+//!
+//! Policies are generated as YAML/JSON text from a seeded vocabulary that sits on the
+//! dialect's boundaries (`generate.rs`), and requests are derived from each policy's own
+//! patterns (`requests.rs`), so most requests land next to a rule's edge. A mismatch
+//! prints the policy text and the request as a `guardc eval --requests` line, which is
+//! all that is needed to reproduce it. `DIFFERENTIAL_SEED=<n>` reruns another sequence.
+//!
+//! The default run stays within a few seconds of a debug build; the soak test
+//! (`cargo test --test differential -- --ignored`) runs fifty times as many policies.
+
+#[path = "differential/generate.rs"]
+mod generate;
+#[path = "differential/requests.rs"]
+mod requests;
+
+use guardc::automaton::AutomatonLimits;
+use guardc::bundle::{read_bundle, write_bundle};
+use guardc::eval::{CompiledPolicy, Decision, DecisionRecord, Request, interpret};
+use guardc::policy::{Policy, load};
+use guardc::source::SourceFile;
+
+use generate::{GeneratedPolicy, Rng, Sizes};
+use requests::{OwnedRequest, requests_for};
+
+/// Limits small enough that groups of rules are split into chunks or matched rule by
+/// rule. A zero limit fails every build; the middle values split larger policies at
+/// varying points, and a small chunk budget sends the rest of a group to the per-rule
+/// path, so every combination of compiled and per-rule chunks gets exercised.
+fn fallback_limits(rng: &mut Rng) -> AutomatonLimits {
+    let sizes = [0, 1 << 10, 1 << 12, 1 << 13, 1 << 14, 1 << 16];
+    AutomatonLimits {
+        nfa_bytes: rng.pick(&sizes),
+        determinize_bytes: rng.pick(&sizes),
+        dfa_bytes: rng.pick(&sizes),
+        max_chunks: rng.pick(&[0, 1, 2, 3, 64]),
+    }
+}
+
+/// The evaluators under test for one policy, each labelled for the report.
+struct Evaluators {
+    compiled: CompiledPolicy,
+    bundled: CompiledPolicy,
+    limited: CompiledPolicy,
+    limited_bundled: CompiledPolicy,
+    limits: AutomatonLimits,
+}
+
+impl Evaluators {
+    fn build(policy: &Policy, source: &str, rng: &mut Rng) -> Result<Evaluators, String> {
+        let compiled = CompiledPolicy::new(policy.clone());
+        let limits = fallback_limits(rng);
+        let limited = CompiledPolicy::with_limits(policy.clone(), &limits);
+        let round_trip = |compiled: &CompiledPolicy| {
+            let bytes = write_bundle(compiled, source.as_bytes(), None);
+            read_bundle(&bytes, None)
+                .map(|(policy, _)| policy)
+                .map_err(|e| format!("a freshly written bundle does not load: {e}"))
+        };
+        Ok(Evaluators {
+            bundled: round_trip(&compiled)?,
+            limited_bundled: round_trip(&limited)?,
+            compiled,
+            limited,
+            limits,
+        })
+    }
+
+    fn named(&self) -> [(&'static str, &CompiledPolicy); 4] {
+        [
+            ("compiled", &self.compiled),
+            ("bundle round trip", &self.bundled),
+            ("fallback limits", &self.limited),
+            ("fallback limits, bundle round trip", &self.limited_bundled),
+        ]
+    }
+}
+
+#[derive(Debug, Default)]
+struct Totals {
+    policies: usize,
+    loaded: usize,
+    requests: usize,
+    rule_decisions: usize,
+    fallback_policies: usize,
+    mismatches: Vec<String>,
+}
+
+fn record_json(decision: &Decision, policy: &Policy, request: &Request<'_>) -> serde_json::Value {
+    serde_json::to_value(DecisionRecord::new(decision, policy, request))
+        .unwrap_or(serde_json::Value::Null)
+}
+
+fn report(
+    generated: &GeneratedPolicy,
+    text: &str,
+    request: &OwnedRequest,
+    what: &str,
+    limits: &AutomatonLimits,
+) -> String {
+    format!(
+        "{what}\n  limits: {limits:?}\n  request: {}\n  policy ({}):\n{}\n",
+        request.to_json(),
+        generated.file_name(),
+        text.lines()
+            .map(|l| format!("    {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+/// Loads one generated policy and checks every evaluator on every request.
+fn check_policy(generated: &GeneratedPolicy, rng: &mut Rng, totals: &mut Totals) {
+    totals.policies += 1;
+    let text = generated.text();
+    let loaded = load(SourceFile::new(generated.file_name(), text.as_str()));
+    let Some(policy) = loaded.policy.as_ref().filter(|_| !loaded.has_errors()) else {
+        return;
+    };
+    totals.loaded += 1;
+    let evaluators = match Evaluators::build(policy, &text, rng) {
+        Ok(evaluators) => evaluators,
+        Err(problem) => {
+            let no_request = OwnedRequest {
+                tool: String::new(),
+                method: String::new(),
+                context: None,
+                args: None,
+            };
+            let limits = AutomatonLimits::DEFAULT;
+            totals
+                .mismatches
+                .push(report(generated, &text, &no_request, &problem, &limits));
+            return;
+        }
+    };
+    if !evaluators.limited.fallbacks().is_empty() {
+        totals.fallback_policies += 1;
+    }
+    let count = 12 + 3 * generated.patterns.len().min(10);
+    for (n, request) in requests_for(generated, count, rng).into_iter().enumerate() {
+        totals.requests += 1;
+        let view = request.view();
+        let expected = interpret(policy, &view);
+        if expected.rule_index().is_some() {
+            totals.rule_decisions += 1;
+        }
+        for (name, evaluator) in evaluators.named() {
+            let got = evaluator.decide(&view);
+            if got != expected {
+                let what = format!("{name}: {got:?}\n  interpreter: {expected:?}");
+                totals
+                    .mismatches
+                    .push(report(generated, &text, &request, &what, &evaluators.limits));
+            }
+        }
+        // What a runtime reports from a bundle (ids, reasons, lines) must be what the
+        // source says, and the decoded policy must interpret the same. Rendering records
+        // costs more than deciding, so a sample of the requests is enough.
+        if n % 4 != 0 {
+            continue;
+        }
+        let bundled_policy = evaluators.bundled.policy();
+        let from_bundle = record_json(&expected, bundled_policy, &view);
+        let from_source = record_json(&expected, policy, &view);
+        if from_bundle != from_source || interpret(bundled_policy, &view) != expected {
+            let what = format!("bundle record {from_bundle}\n  source record {from_source}");
+            totals
+                .mismatches
+                .push(report(generated, &text, &request, &what, &evaluators.limits));
+        }
+    }
+}
+
+fn seed_from_env(default: u64) -> u64 {
+    std::env::var("DIFFERENTIAL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn run(policies: usize, sizes: Sizes, default_seed: u64) -> Totals {
+    let seed = seed_from_env(default_seed);
+    let mut rng = Rng::new(seed);
+    let mut totals = Totals::default();
+    for _ in 0..policies {
+        let generated = generate::policy(&mut rng, sizes);
+        check_policy(&generated, &mut rng, &mut totals);
+        if totals.mismatches.len() >= 20 {
+            break;
+        }
+    }
+    eprintln!(
+        "differential (seed {seed}): {} policies generated, {} loaded, {} with forced fallbacks, \
+         {} requests ({} decided by a rule), {} mismatches",
+        totals.policies,
+        totals.loaded,
+        totals.fallback_policies,
+        totals.requests,
+        totals.rule_decisions,
+        totals.mismatches.len()
+    );
+    totals
+}
+
+fn assert_agreement(totals: &Totals) {
+    assert!(
+        totals.mismatches.is_empty(),
+        "{} mismatches; the first ones:\n{}",
+        totals.mismatches.len(),
+        totals
+            .mismatches
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // A generator whose policies mostly fail to load, or whose requests never reach a
+    // rule, would pass vacuously.
+    assert!(
+        totals.loaded * 10 >= totals.policies * 8,
+        "only {}/{} generated policies loaded",
+        totals.loaded,
+        totals.policies
+    );
+    assert!(
+        totals.rule_decisions * 4 >= totals.requests,
+        "only {}/{} requests were decided by a rule",
+        totals.rule_decisions,
+        totals.requests
+    );
+    assert!(
+        totals.fallback_policies * 3 >= totals.loaded,
+        "only {}/{} policies exercised a fallback path",
+        totals.fallback_policies,
+        totals.loaded
+    );
+}
+
+#[test]
+fn compiled_evaluators_agree_with_the_interpreter() {
+    assert_agreement(&run(2_000, Sizes::SMALL, 0x5EED_0001));
+}
+
+#[test]
+#[ignore = "soak: fifty times the default run; cargo test --test differential -- --ignored"]
+fn compiled_evaluators_agree_with_the_interpreter_soak() {
+    assert_agreement(&run(100_000, Sizes::SOAK, 0x5EED_0002));
+}
