@@ -1,5 +1,6 @@
 //! `guardc build`: compile a policy into a bundle, refusing broken policies.
 
+use super::output::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -96,7 +97,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         eprintln!("error: cannot write {}: {err}", args.output.display());
         return EXIT_FAILURE;
     }
-    println!(
+    outln!(
         "built {}: {} rules, {} bytes{}",
         args.output.display(),
         compiled.policy().rules.len(),

@@ -1,6 +1,7 @@
 //! `guardc eval`: decide one call (readable summary or JSON) or a batch of calls (JSON
 //! lines in, JSON lines out, in order).
 
+use super::output::outln;
 use std::io::{BufRead, BufWriter};
 use std::path::{Path, PathBuf};
 
@@ -84,7 +85,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         print_trace(policy, &trace(policy, &request).1);
     }
     if args.json {
-        println!("{}", serde_json::to_string(&record).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&record).unwrap_or_default());
     } else {
         print_summary(&record, &request, &decision);
     }
@@ -189,26 +190,26 @@ fn run_batch(compiled: &CompiledPolicy, path: &Path) -> u8 {
 }
 
 fn print_summary(record: &DecisionRecord<'_>, request: &Request<'_>, decision: &Decision) {
-    println!("{}  {}:{}", record.effect, request.tool, request.method);
+    outln!("{}  {}:{}", record.effect, request.tool, request.method);
     let rule = match (record.rule_index, record.line) {
         (Some(index), Some(line)) => format!(" (rules[{index}], line {line})"),
         _ => String::new(),
     };
-    println!(
+    outln!(
         "  policy_id:       {}{rule}",
         record.policy_id.unwrap_or("null")
     );
-    println!("  reason:          {}", record.reason);
-    println!("  reason_code:     {}", record.reason_code);
-    println!("  hitl_eligible:   {}", record.hitl_eligible);
-    println!("  evaluated_rules: {}", record.evaluated_rules);
+    outln!("  reason:          {}", record.reason);
+    outln!("  reason_code:     {}", record.reason_code);
+    outln!("  hitl_eligible:   {}", record.hitl_eligible);
+    outln!("  evaluated_rules: {}", record.evaluated_rules);
     if decision.hitl_eligible {
-        println!("  approval:        denied, but a human may approve this call once");
+        outln!("  approval:        denied, but a human may approve this call once");
     }
 }
 
 fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
-    println!("trace:");
+    outln!("trace:");
     for step in steps {
         let Some(rule) = policy.rules.get(step.rule_index) else {
             continue;
@@ -219,7 +220,7 @@ fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
             Some(Gate::Action) => "skipped: no pattern matches the subject".to_owned(),
             Some(gate) => format!("skipped: {} gate failed", gate.as_str()),
         };
-        println!(
+        outln!(
             "  rules[{}] line {:<4} {:<5} {:<30} {verdict}",
             rule.index,
             rule.line,

@@ -1,5 +1,6 @@
 //! `guardc explain CODE`: print the documentation of a diagnostic.
 
+use super::output::outln;
 use clap::Args;
 
 use super::{EXIT_FAILURE, EXIT_OK};
@@ -14,7 +15,7 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs) -> u8 {
     let Some(wanted) = args.code else {
         for info in registry::all() {
-            println!(
+            outln!(
                 "{}  {:<34} {:<8} {}",
                 info.code,
                 info.name,
@@ -26,13 +27,13 @@ pub fn run(args: ExplainArgs) -> u8 {
     };
     match registry::lookup(&wanted) {
         Some(info) => {
-            println!(
+            outln!(
                 "{} {} ({} by default)\n",
                 info.code,
                 info.name,
                 info.level.as_str()
             );
-            println!("{}\n\n{}", info.summary, info.doc);
+            outln!("{}\n\n{}", info.summary, info.doc);
             EXIT_OK
         }
         None => {

@@ -1,5 +1,6 @@
 //! `guardc inspect`: show and verify a bundle.
 
+use super::output::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -47,29 +48,31 @@ pub fn run(args: InspectArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    println!("bundle:           {}", args.bundle.display());
-    println!("format version:   {}", info.format_version);
-    println!("compiler:         guardc {}", info.compiler_version);
-    println!("source sha256:    {}", hex(&info.source_sha256));
-    println!("checksum sha256:  {} (verified)", hex(&info.checksum));
+    outln!("bundle:           {}", args.bundle.display());
+    outln!("format version:   {}", info.format_version);
+    outln!("compiler:         guardc {}", info.compiler_version);
+    outln!("source sha256:    {}", hex(&info.source_sha256));
+    outln!("checksum sha256:  {} (verified)", hex(&info.checksum));
     match info.signer {
-        Some(key) => println!("signature:        Ed25519, key {} (verified)", hex(&key)),
-        None => println!("signature:        none"),
+        Some(key) => outln!("signature:        Ed25519, key {} (verified)", hex(&key)),
+        None => outln!("signature:        none"),
     }
-    println!(
+    outln!(
         "size:             {} bytes (rule table {}, automaton {})",
-        info.total_bytes, info.policy_section_bytes, info.automaton_section_bytes
+        info.total_bytes,
+        info.policy_section_bytes,
+        info.automaton_section_bytes
     );
-    println!("rules:            {}", info.rule_count);
-    println!(
+    outln!("rules:            {}", info.rule_count);
+    outln!(
         "default action:   {}",
         compiled.policy().default_action.as_str()
     );
-    println!("automaton:        {}", compiled.automaton().describe());
+    outln!("automaton:        {}", compiled.automaton().describe());
     if args.rules {
         for rule in &compiled.policy().rules {
             let patterns: Vec<&str> = rule.patterns.iter().map(|p| p.raw.as_str()).collect();
-            println!(
+            outln!(
                 "  rules[{}] line {:<4} {:<5} {:<24} {}{}",
                 rule.index,
                 rule.line,

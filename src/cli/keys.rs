@@ -1,6 +1,7 @@
 //! Ed25519 key files for signing and verifying bundles: 32 bytes, raw or as 64 hex
 //! characters (`guardc keygen` writes hex).
 
+use super::output::outln;
 use std::path::Path;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -87,7 +88,7 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
         eprintln!("error: cannot write the key files: {err}");
         return super::EXIT_FAILURE;
     }
-    println!(
+    outln!(
         "wrote signing key {} (keep it secret) and public key {}",
         args.output.display(),
         public_path.display()

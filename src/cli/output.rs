@@ -42,3 +42,28 @@ pub fn human_options(color: ColorChoice, to_stderr: bool) -> HumanOptions {
 pub fn eprint_diagnostics(report: &FileReport<'_>, color: ColorChoice) {
     eprint!("{}", render_human(report, human_options(color, true)));
 }
+
+/// Write to stdout; a closed pipe (`guardc explain … | head`) ends the process quietly
+/// with success instead of panicking, as command-line tools are expected to.
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = out.write_fmt(args).and_then(|()| {
+        if newline {
+            out.write_all(b"\n")
+        } else {
+            Ok(())
+        }
+    });
+    if written.is_err() {
+        std::process::exit(i32::from(super::EXIT_OK));
+    }
+}
+
+/// `println!` for the CLI: see [`write_stdout`].
+macro_rules! outln {
+    () => { $crate::cli::output::write_stdout(format_args!(""), true) };
+    ($($arg:tt)*) => { $crate::cli::output::write_stdout(format_args!($($arg)*), true) };
+}
+
+pub(crate) use outln;

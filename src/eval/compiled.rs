@@ -15,6 +15,24 @@ use crate::policy::{Policy, Rule};
 
 /// A policy ready to decide calls: the IR plus its compiled automaton. `Send + Sync`;
 /// share one across threads.
+///
+/// ```
+/// use guardc::eval::{CompiledPolicy, Request};
+///
+/// let policy = CompiledPolicy::from_source(
+///     "approval.yaml",
+///     "rules:\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: true\n  - allow: 'Bash:*'\n",
+/// )
+/// .expect("the policy loads");
+/// let decision = policy.decide(&Request::tool("Bash:sudo ls"));
+/// assert_eq!(decision.effect.as_str(), "deny");
+/// assert!(decision.hitl_eligible);
+/// assert_eq!(decision.policy_id(policy.policy()), Some("rule-0"));
+///
+/// // Deciding needs only shared access, so one policy serves every thread.
+/// fn assert_send_sync<T: Send + Sync>() {}
+/// assert_send_sync::<CompiledPolicy>();
+/// ```
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
     policy: Policy,
