@@ -52,8 +52,7 @@ pub(super) fn to_bytes(automaton: &Automaton) -> Vec<u8> {
 }
 
 fn put_substrings(out: &mut Vec<u8>, substrings: &SubstringDecider) {
-    put(out, substrings.always.map_or(0, |_| 1));
-    put(out, substrings.always.unwrap_or(0));
+    put_list(out, &substrings.always);
     put(out, len_u32(substrings.literals.len()));
     for literal in &substrings.literals {
         put_bytes(out, literal.as_bytes());
@@ -293,13 +292,7 @@ impl Reader<'_> {
     }
 
     fn substrings(&mut self, rule_count: usize) -> Result<SubstringDecider, AutomatonDecodeError> {
-        let has_always = self.word()?;
-        let always_rule = self.word()?;
-        let always = match has_always {
-            0 => None,
-            1 if (always_rule as usize) < rule_count => Some(always_rule),
-            _ => return Err(corrupt("the catch-all rule is malformed")),
-        };
+        let always = self.ordered_rule_list(rule_count)?;
         let mut literals = Vec::new();
         for _ in 0..self.count()? {
             let literal = std::str::from_utf8(self.bytes_field()?)

@@ -23,8 +23,9 @@ pub(super) struct SubstringDecider {
     pub(super) rule_of_pattern: Vec<u32>,
     /// Per literal: whether a `:` must follow the occurrence (`*lit*:*`).
     pub(super) needs_colon_after: Vec<bool>,
-    /// The first rule with the pattern `*`, which matches every subject.
-    pub(super) always: Option<u32>,
+    /// The rules with the pattern `*`, which matches every subject, ascending. All of
+    /// them matter for gated rules (an earlier one may fail its other gates).
+    pub(super) always: Vec<u32>,
     automaton: Option<dfa::DFA>,
 }
 
@@ -54,7 +55,7 @@ impl SubstringDecider {
         let mut literals = Vec::new();
         let mut rule_of_pattern = Vec::new();
         let mut needs_colon_after = Vec::new();
-        let mut always = None;
+        let mut always = Vec::new();
         for &(rule, pattern) in entries {
             let rule = u32::try_from(rule).unwrap_or(u32::MAX);
             match Self::literal_of(pattern) {
@@ -63,9 +64,10 @@ impl SubstringDecider {
                     rule_of_pattern.push(rule);
                     needs_colon_after.push(colon);
                 }
-                None => always = Some(always.map_or(rule, |a: u32| a.min(rule))),
+                None => always.push(rule),
             }
         }
+        always.dedup();
         Self::from_parts(literals, rule_of_pattern, needs_colon_after, always)
     }
 
@@ -75,7 +77,7 @@ impl SubstringDecider {
             literals: Vec::new(),
             rule_of_pattern: Vec::new(),
             needs_colon_after: Vec::new(),
-            always: None,
+            always: Vec::new(),
             automaton: None,
         }
     }
@@ -85,7 +87,7 @@ impl SubstringDecider {
         literals: Vec<String>,
         rule_of_pattern: Vec<u32>,
         needs_colon_after: Vec<bool>,
-        always: Option<u32>,
+        always: Vec<u32>,
     ) -> Result<SubstringDecider, String> {
         let automaton = if literals.is_empty() {
             None
@@ -130,7 +132,9 @@ impl SubstringDecider {
     /// `every` unset only the lowest rule waiting for a `:` is kept, which is all a
     /// first-match search needs and keeps it allocation-free.
     fn for_each_match(&self, tool: &str, method: &str, every: bool, mut found: impl FnMut(u32)) {
-        if let Some(rule) = self.always {
+        if every {
+            self.always.iter().copied().for_each(&mut found);
+        } else if let Some(&rule) = self.always.first() {
             found(rule);
         }
         let Some(automaton) = &self.automaton else {
@@ -173,7 +177,7 @@ impl SubstringDecider {
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.always.is_none() && self.literals.is_empty()
+        self.always.is_empty() && self.literals.is_empty()
     }
 
     pub(super) fn memory_usage(&self) -> usize {
