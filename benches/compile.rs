@@ -4,7 +4,15 @@
 //! - `load`: bytes → syntax tree → validated, lowered policy (`policy::load`);
 //! - `check`: load + the analyzer (`check::check_bytes`), what `guardc check` runs;
 //! - `compile`: `CompiledPolicy::new` on an already loaded policy (the automaton);
+//! - `load+compile`: load + `CompiledPolicy::new`, what `guardc eval POLICY.yaml` pays
+//!   before its first decision;
 //! - `build`: check + compile, the budget's "compile + analyze" figure.
+//!
+//! The analyzer's whole-policy passes can take far longer than the rest; a `check` or
+//! `build` case whose single trial run exceeds `SLOW_TRIAL` is reported with that one
+//! timing (on stderr) instead of ten criterion samples, so `cargo bench` stays minutes
+//! long. `examples/bench_policies.rs analyze-profile` attributes such a case to a
+//! finding.
 //!
 //! Peak memory is a process-wide high-water mark that criterion cannot isolate; it is
 //! measured by `examples/bench_policies.rs peak-rss` in a fresh process instead.
@@ -22,7 +30,7 @@
 mod realistic;
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use guardc::check::{CheckOptions, check_bytes};
@@ -32,6 +40,9 @@ use guardc::source::SourceFile;
 use realistic::{Kind, generate};
 
 const SIZES: [usize; 2] = [1_000, 10_000];
+
+/// A trial slower than this is reported once instead of sampled ten times.
+const SLOW_TRIAL: Duration = Duration::from_secs(3);
 
 fn compile(c: &mut Criterion) {
     let options = CheckOptions::default();
@@ -47,12 +58,31 @@ fn compile(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new("load", rules), &generated.yaml, |b, y| {
                 b.iter(|| load(SourceFile::new(name.as_str(), black_box(y.as_str()))))
             });
-            group.bench_with_input(BenchmarkId::new("check", rules), bytes, |b, bytes| {
-                b.iter(|| check_bytes(&name, black_box(bytes), &options))
-            });
             group.bench_with_input(BenchmarkId::new("compile", rules), &policy, |b, p| {
                 // The clone is setup, outside the timing: `new` takes the policy by value.
                 b.iter_batched(|| p.clone(), CompiledPolicy::new, BatchSize::LargeInput)
+            });
+            group.bench_with_input(BenchmarkId::new("load+compile", rules), bytes, |b, _| {
+                b.iter(|| {
+                    CompiledPolicy::from_source(&name, black_box(generated.yaml.as_str()))
+                        .expect("loads")
+                })
+            });
+            let trial = Instant::now();
+            let report = check_bytes(&name, bytes, &options);
+            let trial = trial.elapsed();
+            if trial > SLOW_TRIAL {
+                eprintln!(
+                    "compile/{}/check/{rules}: one run took {:.2} s ({} diagnostics); \
+                     not sampled (see examples/bench_policies.rs analyze-profile)",
+                    kind.name(),
+                    trial.as_secs_f64(),
+                    report.diagnostics.len()
+                );
+                continue;
+            }
+            group.bench_with_input(BenchmarkId::new("check", rules), bytes, |b, bytes| {
+                b.iter(|| check_bytes(&name, black_box(bytes), &options))
             });
             group.bench_with_input(BenchmarkId::new("build", rules), bytes, |b, bytes| {
                 b.iter(|| {
