@@ -23,8 +23,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // At run time: load the bundle (verified, no automaton rebuild) and decide calls.
     let (policy, info) = read_bundle(&bundle, None)?;
-    println!("loaded {} rules, {} bytes", info.rule_count, info.total_bytes);
-    for tool in ["Bash:sudo apt-get install python3-foo", "Bash:ls -la", "Read:secrets"] {
+    println!(
+        "loaded {} rules, {} bytes",
+        info.rule_count, info.total_bytes
+    );
+    for tool in [
+        "Bash:sudo apt-get install python3-foo",
+        "Bash:ls -la",
+        "Read:secrets",
+    ] {
         let request = Request::tool(tool);
         let decision = policy.decide(&request);
         let record = DecisionRecord::new(&decision, policy.policy(), &request);

@@ -28,8 +28,14 @@ use requests::requests_for;
 
 const EXAMPLES: [(&str, &str); 3] = [
     ("approval.yaml", include_str!("../examples/approval.yaml")),
-    ("coding-agent.yaml", include_str!("../examples/coding-agent.yaml")),
-    ("data-platform.yaml", include_str!("../examples/data-platform.yaml")),
+    (
+        "coding-agent.yaml",
+        include_str!("../examples/coding-agent.yaml"),
+    ),
+    (
+        "data-platform.yaml",
+        include_str!("../examples/data-platform.yaml"),
+    ),
 ];
 
 /// The policy for a seed: one of the examples, or a generated document that loads.
@@ -42,7 +48,9 @@ fn policy_for(seed: u64) -> Option<(String, String, Policy)> {
         (generated.file_name().to_owned(), generated.text())
     };
     let loaded = load(SourceFile::new(name.as_str(), text.as_str()));
-    let policy = loaded.policy.filter(|_| !loaded.diagnostics.iter().any(|d| d.is_error()))?;
+    let policy = loaded
+        .policy
+        .filter(|_| !loaded.diagnostics.iter().any(|d| d.is_error()))?;
     Some((name, text, policy))
 }
 
@@ -82,7 +90,10 @@ fn check_decision_laws(
             let rule = &policy.rules[index];
             prop_assert!(rule.patterns.iter().any(|p| p.matches_subject(&subject)));
             prop_assert_eq!(decision.effect, rule.effect);
-            prop_assert_eq!(decision.hitl_eligible, rule.escalate_on_deny && rule.effect == Effect::Deny);
+            prop_assert_eq!(
+                decision.hitl_eligible,
+                rule.escalate_on_deny && rule.effect == Effect::Deny
+            );
             prop_assert_eq!(steps.len(), index + 1);
             prop_assert!(steps[..index].iter().all(|s| s.failed_gate.is_some()));
             prop_assert_eq!(steps[index].failed_gate, None);

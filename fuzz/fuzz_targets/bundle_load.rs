@@ -101,7 +101,8 @@ fuzz_target!(|data: &[u8]| {
                 if bundle.is_empty() {
                     break;
                 }
-                let at = HEADER_LEN.min(bundle.len() - 1) + at % bundle.len().saturating_sub(HEADER_LEN).max(1);
+                let at = HEADER_LEN.min(bundle.len() - 1)
+                    + at % bundle.len().saturating_sub(HEADER_LEN).max(1);
                 if let Some(byte) = bundle.get_mut(at) {
                     *byte ^= edit[2];
                 }

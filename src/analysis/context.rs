@@ -56,7 +56,11 @@ impl<'a> Context<'a> {
 
     /// The rule nodes of `rules`, in order (empty when `rules` is not a list).
     pub fn rule_nodes(&self) -> Vec<&'a Node> {
-        match self.root().and_then(|root| root.get("rules")).map(|n| &n.kind) {
+        match self
+            .root()
+            .and_then(|root| root.get("rules"))
+            .map(|n| &n.kind)
+        {
             Some(crate::syntax::NodeKind::Seq(items)) => items.iter().collect(),
             _ => Vec::new(),
         }

@@ -127,8 +127,8 @@ pub const STAR_FILLS: &[&str] = &["", "x", ":", "/", "é", "ß", "ab", "Σ", "su
 /// Single characters for `?`, including multi-byte ones and ones that fold to two.
 pub const ONE_CHARS: &[&str] = &["a", "é", "ß", ":", "Σ", "ﬁ", "Z", "/", "😀", "?"];
 const CLASSES: &[&str] = &[
-    "[a-c]", "[!a]", "[^a]", "[z-a]", "[!z-a]", "[]]", "[!]]", "[", "[A-Z]", "[ß]", "[Σ]",
-    "[a-]", "[*]", "[:]",
+    "[a-c]", "[!a]", "[^a]", "[z-a]", "[!z-a]", "[]]", "[!]]", "[", "[A-Z]", "[ß]", "[Σ]", "[a-]",
+    "[*]", "[:]",
 ];
 const RESOURCE_GLOBS: &[&str] = &[
     "/etc/*",
@@ -194,7 +194,15 @@ pub fn pattern(rng: &mut Rng) -> String {
             .pick(&["Bash:\\*", "a\\b", "\\", "Bash\\:x", "\\*:*"])
             .to_string(),
         10 => rng
-            .pick(&["gh:repo:list", "Bash:sudo:*", "::", ":", "a:b:c*", "Bash:*:*", ":*"])
+            .pick(&[
+                "gh:repo:list",
+                "Bash:sudo:*",
+                "::",
+                ":",
+                "a:b:c*",
+                "Bash:*:*",
+                ":*",
+            ])
             .to_string(),
         11 => String::new(),
         _ => {
@@ -272,7 +280,12 @@ fn condition(rng: &mut Rng, out: &mut GeneratedPolicy) -> (&'static str, Node) {
         3 => ("flag", plain("true", "true")),
         4 => ("n", plain("5", "5")),
         5 => envelope("env", "equals", Some(s("prod")), rng.chance(50)),
-        6 => envelope("region", "in", Some(Node::List(vec![s("eu"), s("us")])), false),
+        6 => envelope(
+            "region",
+            "in",
+            Some(Node::List(vec![s("eu"), s("us")])),
+            false,
+        ),
         7 => envelope("region", "in", Some(s("eu,us")), false),
         8 => envelope("ticket", "exists", None, false),
         9 => envelope("debug", "not_exists", None, false),
@@ -318,20 +331,33 @@ fn rule(rng: &mut Rng, index: usize, out: &mut GeneratedPolicy) -> Node {
         entries.push(("name", s(rng.pick(&["", "named", "ß"]))));
     }
     if rng.chance(15) {
-        entries.push(("reason", s(rng.pick(&["because", "", "sudo needs approval"]))));
+        entries.push((
+            "reason",
+            s(rng.pick(&["because", "", "sudo needs approval"])),
+        ));
     }
     if rng.chance(10) {
         entries.push(("reason_code", s("CUSTOM")));
     }
     if rng.chance(30) {
-        let key = if rng.chance(70) { "resources" } else { "resource" };
+        let key = if rng.chance(70) {
+            "resources"
+        } else {
+            "resource"
+        };
         entries.push((key, glob_selector(rng, RESOURCE_GLOBS, &mut out.resources)));
     }
     if rng.chance(15) {
-        entries.push(("clients", glob_selector(rng, CLIENT_GLOBS, &mut out.clients)));
+        entries.push((
+            "clients",
+            glob_selector(rng, CLIENT_GLOBS, &mut out.clients),
+        ));
     }
     if rng.chance(15) {
-        entries.push(("projects", glob_selector(rng, PROJECT_GLOBS, &mut out.projects)));
+        entries.push((
+            "projects",
+            glob_selector(rng, PROJECT_GLOBS, &mut out.projects),
+        ));
     }
     if rng.chance(25) {
         let conditions = (0..1 + rng.below(3))
@@ -440,7 +466,10 @@ fn flow(node: &Node) -> String {
     match node {
         Node::Str(text) => yaml_quote(text),
         Node::Scalar { yaml, .. } => (*yaml).to_owned(),
-        Node::List(items) => format!("[{}]", items.iter().map(flow).collect::<Vec<_>>().join(", ")),
+        Node::List(items) => format!(
+            "[{}]",
+            items.iter().map(flow).collect::<Vec<_>>().join(", ")
+        ),
         Node::Map(entries) => format!(
             "{{{}}}",
             entries

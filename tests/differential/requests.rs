@@ -123,7 +123,10 @@ fn mutate(subject: &str, rng: &mut Rng) -> String {
         6 => {
             // A `:` inside the tool segment, at a character boundary.
             let boundaries: Vec<usize> = tool.char_indices().map(|(i, _)| i).collect();
-            let at = boundaries.get(rng.below(boundaries.len())).copied().unwrap_or(0);
+            let at = boundaries
+                .get(rng.below(boundaries.len()))
+                .copied()
+                .unwrap_or(0);
             let mut text = subject.to_owned();
             text.insert(at, ':');
             text
@@ -194,16 +197,39 @@ fn context_and_args(policy: &GeneratedPolicy, rng: &mut Rng) -> (Option<JsonMap>
     }
     let mut context = JsonMap::new();
     if rng.chance(60) {
-        let edges = [json!("/etc/passwd"), json!(""), json!(0), json!(true), Value::Null, json!(["/etc/x"]), json!("/etc/a/b")];
-        context.insert("resource".into(), selector_value(&policy.resources, &edges, rng));
+        let edges = [
+            json!("/etc/passwd"),
+            json!(""),
+            json!(0),
+            json!(true),
+            Value::Null,
+            json!(["/etc/x"]),
+            json!("/etc/a/b"),
+        ];
+        context.insert(
+            "resource".into(),
+            selector_value(&policy.resources, &edges, rng),
+        );
     }
     if rng.chance(50) {
-        let edges = [json!("python-sdk"), json!(""), json!("claude-code"), Value::Null, json!(1)];
-        context.insert("client_name".into(), selector_value(&policy.clients, &edges, rng));
+        let edges = [
+            json!("python-sdk"),
+            json!(""),
+            json!("claude-code"),
+            Value::Null,
+            json!(1),
+        ];
+        context.insert(
+            "client_name".into(),
+            selector_value(&policy.clients, &edges, rng),
+        );
     }
     if rng.chance(40) {
         let edges = [json!("p1"), json!(""), json!("proj-ß"), json!(0)];
-        context.insert("project_id".into(), selector_value(&policy.projects, &edges, rng));
+        context.insert(
+            "project_id".into(),
+            selector_value(&policy.projects, &edges, rng),
+        );
     }
     let mut args = JsonMap::new();
     let mut tags = JsonMap::new();
@@ -219,7 +245,11 @@ fn context_and_args(policy: &GeneratedPolicy, rng: &mut Rng) -> (Option<JsonMap>
         };
     }
     if !tags.is_empty() || rng.chance(5) {
-        let tags = if rng.chance(90) { Value::Object(tags) } else { json!(["a"]) };
+        let tags = if rng.chance(90) {
+            Value::Object(tags)
+        } else {
+            json!(["a"])
+        };
         context.insert("tags".into(), tags);
     }
     let args = (!args.is_empty() || rng.chance(20)).then_some(args);
@@ -234,7 +264,11 @@ pub fn requests_for(policy: &GeneratedPolicy, count: usize, rng: &mut Rng) -> Ve
         let subject = if !policy.patterns.is_empty() && rng.chance(85) {
             let pattern = rng.pick(&policy.patterns);
             let subject = subject_for(&pattern, rng);
-            if rng.chance(50) { mutate(&subject, rng) } else { subject }
+            if rng.chance(50) {
+                mutate(&subject, rng)
+            } else {
+                subject
+            }
         } else {
             format!("{}:{}", rng.pick(TOOLS), rng.pick(METHODS))
         };

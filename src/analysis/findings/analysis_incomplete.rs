@@ -62,15 +62,16 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                     &INFO,
                     policy.rules.first().map_or(Span::point(0), rule_span),
                     format!(
-                        "the whole-policy reachability analysis stopped at a limit ({}); \
-                         rules were decided one at a time",
+                        "reachability was decided rule by rule because {}: `redundant-rule` \
+                         is not checked and overlap findings may be missing",
                         incomplete.reason
                     ),
                 )
-                .with_label("analysis fell back from here")
+                .with_label("analyzed rule by rule from here")
                 .with_help(
-                    "findings stay exact; to analyze the whole policy at once, split it or \
-                     replace patterns with many `*` by anchored prefixes",
+                    "unreachable and unmatchable rules are still found exactly; for the \
+                     whole-policy analysis, split the policy or replace patterns such as \
+                     `*secret*` by anchored ones (`Bash:*secret*`)",
                 ),
             ),
         })

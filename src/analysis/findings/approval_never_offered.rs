@@ -42,7 +42,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             if !rule.hitl_eligible() {
                 return None;
             }
-            let witness = unreachable_witness(policy, map, rule, blocked)?;
+            let (witness, _) = unreachable_witness(policy, map, rule, blocked)?;
             let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
             let diagnostic = Diagnostic::new(
                 &INFO,

@@ -4,12 +4,15 @@
 //! Nothing is decided differently (the calls get the effect the rule would have given),
 //! so this is a warning rather than an error: the rule is dead weight that misleads a
 //! reader into thinking it matters, and its reason text and id never reach an audit
-//! row. When an earlier rule with another effect is among the blockers the finding is
-//! `unreachable-rule` instead; for an approval-eligible deny, `approval-never-offered`.
+//! row. When a call proves that an earlier rule with another effect takes some of the
+//! rule's calls, the finding is `unreachable-rule` instead (an error: intent is lost);
+//! for an approval-eligible deny it is `approval-never-offered`. In the rare case where
+//! the analysis knows of a different-effect blocker but no candidate call re-checks as
+//! one, the rule is reported here, in words that claim only what is proven.
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, rule_span, rules_with_reach, plural_verb, unreachable_witness,
+    blocker_names, blockers, finish, plural_verb, rule_span, rules_with_reach, unreachable_witness,
 };
 use crate::analysis::Context;
 use crate::analysis::regions::{Reach, rule_label};
@@ -40,25 +43,42 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             let Reach::Unreachable(blocked) = reach else {
                 return None;
             };
-            if blocked.different_effect || rule.hitl_eligible() {
+            if rule.hitl_eligible() {
                 return None;
             }
-            let witness = unreachable_witness(policy, map, rule, blocked)?;
+            // Reported here unless a call proves that another effect takes some of the
+            // rule's calls (that is `unreachable-rule`).
+            let (witness, other_effect) = unreachable_witness(policy, map, rule, blocked)?;
+            if other_effect {
+                return None;
+            }
             let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
             let diagnostic = Diagnostic::new(
                 &INFO,
                 rule_span(rule),
-                format!(
-                    "{} can never decide: every call it matches is already {} by {}",
-                    rule_label(policy, rule.index),
-                    past(rule.effect),
-                    blocker_names(policy, blocked)
-                ),
+                if blocked.different_effect {
+                    format!(
+                        "{} can never decide: every call it matches is decided earlier by {}",
+                        rule_label(policy, rule.index),
+                        blocker_names(policy, blocked)
+                    )
+                } else {
+                    format!(
+                        "{} can never decide: every call it matches is already {} by {}",
+                        rule_label(policy, rule.index),
+                        past(rule.effect),
+                        blocker_names(policy, blocked)
+                    )
+                },
             )
-            .with_label(format!(
-                "dead: earlier rules {} all of these calls",
-                plural_verb(rule.effect)
-            ))
+            .with_label(if blocked.different_effect {
+                "dead: earlier rules decide all of these calls".to_owned()
+            } else {
+                format!(
+                    "dead: earlier rules {} all of these calls",
+                    plural_verb(rule.effect)
+                )
+            })
             .with_help(format!(
                 "delete this rule, or move it above {} if its reason or id should be the one \
                  callers see",

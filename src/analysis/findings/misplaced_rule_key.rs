@@ -7,8 +7,8 @@
 //! just above it) and says how to indent it.
 
 use super::Finding;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::analysis::Context;
+use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::source::SourceFile;
 use crate::syntax::{Mapping, Node};
 

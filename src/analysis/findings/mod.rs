@@ -31,8 +31,8 @@ mod unknown_key;
 mod unknown_tool;
 mod yaml11_literal;
 
-use crate::diagnostics::{CodeInfo, Diagnostic};
 use super::Context;
+use crate::diagnostics::{CodeInfo, Diagnostic};
 
 /// A registered finding: its code and the check that produces it.
 #[derive(Debug)]

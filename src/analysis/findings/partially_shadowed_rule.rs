@@ -4,15 +4,16 @@
 //! Overlap is normal in first-match policies (a narrow deny before a broad allow is the
 //! idiom), so this is information, not a warning: it shows the author exactly where the
 //! rule stops applying, with one call decided earlier and one call the rule still
-//! decides, so that an unintended overlap is visible before it ships.
+//! decides, so that an unintended overlap is visible before it ships. Carve-outs that
+//! apply to every tool (`*secret*`) are not reported as shadowers: they overlap every
+//! later rule by design (see [`crate::analysis::regions::shadows`]).
 
 use super::Finding;
 use super::reachability::{
-    decided_earlier_witness, deciding_witness, finish, related, rule_span, rules_with_reach,
-    verb,
+    decided_earlier_witness, deciding_witness, finish, related, rule_span, rules_with_reach, verb,
 };
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label};
+use crate::analysis::regions::{Reach, rule_label, shadows};
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 
 pub static INFO: CodeInfo = CodeInfo {
@@ -26,6 +27,9 @@ intent (a narrow deny above a broad allow), but an unintended overlap silently c
 calls out of the rule. The finding shows one call decided earlier and one the rule still \
 decides.\n\n\
 ```yaml\nrules:\n  - allow: 'github:*_issue'\n  - deny: 'github:delete_*'       # github:delete_issue is allowed above\n```\n\n\
+Overlaps with a carve-out that applies to every tool (a pattern starting with `*`, such \
+as `*secret*`) are not reported: such rules exist to take their calls out of every later \
+rule.\n\n\
 Fix: nothing, if the overlap is intended; otherwise move the rule above the earlier one, \
 or narrow one of them so that the overlap is explicit.",
 };
@@ -44,7 +48,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             }
             let (earlier, shadower) =
                 decided_earlier_witness(policy, map, rule, &reachable.shadowed, |q| {
-                    q.effect != rule.effect
+                    shadows(q, rule)
                 })?;
             let still = deciding_witness(policy, map, rule, &reachable.deciding)?;
             let effect = policy.rules.get(shadower)?.effect;

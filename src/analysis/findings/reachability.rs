@@ -92,14 +92,16 @@ pub fn blocker_names(policy: &Policy, blocked: &Unreachable) -> String {
     text
 }
 
-/// A witness for an unreachable rule: a call decided by an earlier rule, preferably
-/// with another effect, and (when the rule is exact) one the rule itself matches.
+/// A witness for an unreachable rule: a call decided by an earlier rule (and, when the
+/// rule is exact, one the rule itself matches), with another effect than the rule's when
+/// one of the candidates shows it. The flag says whether it does: an unreachable rule is
+/// reported as losing its intent (`unreachable-rule`) only when a call proves it.
 pub fn unreachable_witness(
     policy: &Policy,
     map: &RegionMap,
     rule: &Rule,
     blocked: &Unreachable,
-) -> Option<Witness> {
+) -> Option<(Witness, bool)> {
     let earlier = |call: &Call, decision: &Decision| {
         decision.rule_index().is_some_and(|q| q < rule.index)
             && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call))
@@ -111,7 +113,11 @@ pub fn unreachable_witness(
         .different_effect
         .then(|| map.witness(policy, &blocked.witnesses, other))
         .flatten()
-        .or_else(|| map.witness(policy, &blocked.witnesses, earlier))
+        .map(|w| (w, true))
+        .or_else(|| {
+            map.witness(policy, &blocked.witnesses, earlier)
+                .map(|w| (w, false))
+        })
 }
 
 /// A witness decided by the rule itself.
@@ -139,8 +145,7 @@ pub fn decided_earlier_witness(
         let Some(q) = decision.rule_index().filter(|&q| q < rule.index) else {
             return false;
         };
-        let ok = policy.rules.get(q).is_some_and(&accept)
-            && matches_rule(policy, rule.index, call);
+        let ok = policy.rules.get(q).is_some_and(&accept) && matches_rule(policy, rule.index, call);
         if ok {
             decider = Some(q);
         }

@@ -60,6 +60,27 @@ fn diagnose(policy: &Policy, map: &RegionMap, rule: &Rule) -> Diagnostic {
     finish(diagnostic, rule, Vec::new())
 }
 
+/// What to do about patterns that match no call, naming the first culprit's cause.
+fn pattern_help(rule: &Rule) -> String {
+    let reversed = rule.patterns.iter().find(|p| p.glob.matches_nothing());
+    let toolless = rule.patterns.iter().find(|p| p.canonical.starts_with(':'));
+    match (reversed, toolless) {
+        (Some(p), _) => format!(
+            "`{}` contains a reversed range such as `[z-a]`, which matches nothing: write \
+             ranges low to high (`[a-z]`)",
+            p.raw
+        ),
+        (None, Some(p)) => format!(
+            "`{}` has no tool before its `:`, and every call has one: write the tool first \
+             (for example `Bash{}`)",
+            p.raw, p.canonical
+        ),
+        (None, None) => "fix the patterns so that they match `tool:method` calls: the tool \
+                         part is compared case-folded (lower case), the method as written"
+            .to_owned(),
+    }
+}
+
 /// Where to point, what is wrong, and what to do, for the empty gate.
 fn explain(rule: &Rule, gate: Option<GateId>) -> (Span, String, String) {
     let whole = rule_span(rule);
@@ -74,9 +95,7 @@ fn explain(rule: &Rule, gate: Option<GateId>) -> (Span, String, String) {
         Some(GateId::Action) => (
             whole,
             "none of its tool patterns can match a `tool:method` call".to_owned(),
-            "fix the patterns: a reversed range such as `[z-a]` matches nothing (write \
-             `[a-z]`), and a call always has a non-empty tool before its first `:`"
-                .to_owned(),
+            pattern_help(rule),
         ),
         Some(GateId::Clients) | Some(GateId::Projects) => {
             let key = if gate == Some(GateId::Clients) {
@@ -87,7 +106,9 @@ fn explain(rule: &Rule, gate: Option<GateId>) -> (Span, String, String) {
             (
                 whole,
                 format!("no value can match its `{key}`"),
-                format!("fix the patterns in `{key}` (a reversed range such as `[z-a]` matches nothing)"),
+                format!(
+                    "fix the patterns in `{key}` (a reversed range such as `[z-a]` matches nothing)"
+                ),
             )
         }
         Some(GateId::Resource) => (
@@ -111,8 +132,7 @@ fn explain(rule: &Rule, gate: Option<GateId>) -> (Span, String, String) {
         None => (
             whole,
             "its gates cannot all hold at once".to_owned(),
-            "check the rule's patterns, selectors and conditions, or delete the rule"
-                .to_owned(),
+            "check the rule's patterns, selectors and conditions, or delete the rule".to_owned(),
         ),
     }
 }

@@ -41,10 +41,13 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             let Reach::Unreachable(blocked) = reach else {
                 return None;
             };
-            if !blocked.different_effect || rule.hitl_eligible() {
+            if rule.hitl_eligible() {
                 return None;
             }
-            let witness = unreachable_witness(policy, map, rule, blocked)?;
+            let (witness, other_effect) = unreachable_witness(policy, map, rule, blocked)?;
+            if !other_effect {
+                return None;
+            }
             let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
             let diagnostic = Diagnostic::new(
                 &INFO,

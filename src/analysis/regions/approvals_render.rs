@@ -17,8 +17,8 @@ pub fn render_approvals(report: &ApprovalReport) -> String {
     if let Some(reason) = &report.incomplete {
         let _ = writeln!(
             out,
-            "approval regions: not computed ({reason}); raise the analysis limits or split \
-             the policy"
+            "approval regions: not computed ({reason}); the partition needs the whole-policy \
+             analysis: split the policy into smaller files to get it"
         );
         return out;
     }
@@ -73,11 +73,7 @@ pub(crate) fn call_line(witness: &Witness) -> String {
         let _ = write!(call, ", method={:?}", witness.method);
     }
     if !witness.context.is_empty() {
-        let _ = write!(
-            call,
-            ", context={}",
-            Value::Object(witness.context.clone())
-        );
+        let _ = write!(call, ", context={}", Value::Object(witness.context.clone()));
     }
     call.push(')');
     let decision = &witness.decision;

@@ -8,7 +8,7 @@
 //! sound: "every state containing `r` has an earlier non-opaque rule" proves `r` never
 //! decides, whatever the opaque rules do.
 
-use super::{FinalRef, Reach, Reachable, Unreachable};
+use super::{FinalRef, Reach, Reachable, Unreachable, shadows};
 use crate::policy::{Effect, Policy, Rule};
 
 /// How many candidate witness states to keep per question; the findings try them in
@@ -66,10 +66,8 @@ impl Rules<'_> {
     }
 }
 
-/// The facts for rule `r` from the final states containing it. `complete_after` says
-/// whether the states also know every later rule (false in the per-rule fallback, which
-/// cannot answer redundancy).
-pub fn classify(rules: Rules<'_>, r: usize, states: &[StateView<'_>], complete_after: bool) -> Reach {
+/// The facts for rule `r` from the whole-policy final states containing it.
+pub fn classify(rules: Rules<'_>, r: usize, states: &[StateView<'_>]) -> Reach {
     let Some(rule) = rules.rule(r) else {
         return Reach::Unknown;
     };
@@ -80,7 +78,7 @@ pub fn classify(rules: Rules<'_>, r: usize, states: &[StateView<'_>], complete_a
     if positions.iter().all(|p| p.decider.is_some()) {
         return Reach::Unreachable(unreachable(rules, rule, states, &positions));
     }
-    Reach::Reachable(reachable(rules, rule, states, &positions, complete_after))
+    Reach::Reachable(reachable(rules, rule, states, &positions))
 }
 
 fn effect_of(rules: Rules<'_>, index: usize) -> Option<Effect> {
@@ -93,8 +91,7 @@ fn unreachable(
     states: &[StateView<'_>],
     positions: &[Position],
 ) -> Unreachable {
-    let other_effect =
-        |q: usize| effect_of(rules, q).is_some_and(|effect| effect != rule.effect);
+    let other_effect = |q: usize| effect_of(rules, q).is_some_and(|effect| effect != rule.effect);
     let deciders_other: Vec<bool> = positions
         .iter()
         .map(|p| p.decider.is_some_and(other_effect))
@@ -104,13 +101,18 @@ fn unreachable(
         .iter()
         .zip(&deciders_other)
         .filter(|(_, other)| **other)
-        .chain(states.iter().zip(&deciders_other).filter(|(_, other)| !**other))
+        .chain(
+            states
+                .iter()
+                .zip(&deciders_other)
+                .filter(|(_, other)| !**other),
+        )
         .map(|(s, _)| s.at)
         .take(CANDIDATES)
         .collect();
-    let first_pick = different_effect.then(|| {
-        best_different_effect_decider(positions, &deciders_other)
-    }).flatten();
+    let first_pick = different_effect
+        .then(|| best_different_effect_decider(positions, &deciders_other))
+        .flatten();
     Unreachable {
         blockers: cover(rules, rule.index, states, first_pick),
         different_effect,
@@ -147,8 +149,7 @@ fn cover(rules: Rules<'_>, r: usize, states: &[StateView<'_>], first: Option<usi
     let mut covered = vec![false; states.len()];
     let mut chosen: Vec<usize> = Vec::new();
     let mut pick = first.or_else(|| best_uncovered(&per_state, &covered));
-    loop {
-        let Some(q) = pick else { break };
+    while let Some(q) = pick {
         chosen.push(q);
         for (done, blockers) in covered.iter_mut().zip(&per_state) {
             *done = *done || blockers.contains(&q);
@@ -179,7 +180,6 @@ fn reachable(
     rule: &Rule,
     states: &[StateView<'_>],
     positions: &[Position],
-    complete_after: bool,
 ) -> Reachable {
     let pairs = || states.iter().zip(positions);
     let mut deciding: Vec<FinalRef> = pairs()
@@ -200,13 +200,13 @@ fn reachable(
             .take(CANDIDATES)
             .collect()
     };
-    let shadowed = decided_by(&|q: &Rule| q.effect != rule.effect);
+    let shadowed = decided_by(&|q: &Rule| shadows(q, rule));
     let preempted = if rule.hitl_eligible() {
         decided_by(&|q: &Rule| q.effect == Effect::Deny && !q.hitl_eligible())
     } else {
         Vec::new()
     };
-    let redundant = (complete_after && !rules.is_opaque(rule.index))
+    let redundant = (!rules.is_opaque(rule.index))
         .then(|| successors_if_redundant(rules, rule, states, positions))
         .flatten();
     Reachable {
@@ -227,14 +227,20 @@ fn successors_if_redundant(
     states: &[StateView<'_>],
     positions: &[Position],
 ) -> Option<Vec<Option<usize>>> {
-    let same = |effect: Effect, eligible: bool| effect == rule.effect && eligible == rule.hitl_eligible();
+    let same =
+        |effect: Effect, eligible: bool| effect == rule.effect && eligible == rule.hitl_eligible();
     let mut successors: Vec<Option<usize>> = Vec::new();
     for (state, position) in states.iter().zip(positions) {
         if position.decider.is_some() {
             continue;
         }
         let mut closed = false;
-        for q in state.rules.iter().map(|&q| q as usize).filter(|&q| q > rule.index) {
+        for q in state
+            .rules
+            .iter()
+            .map(|&q| q as usize)
+            .filter(|&q| q > rule.index)
+        {
             let next = rules.rule(q)?;
             if !same(next.effect, next.hitl_eligible()) {
                 return None;

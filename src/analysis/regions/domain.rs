@@ -20,8 +20,11 @@
 //! - a condition value is absent or any text (`str()` of whatever the lookup found).
 //!
 //! Rule languages are built without caring about the domain (a missing gate is
-//! "anything"); the domain is one extra pattern of the same automaton, and only states
-//! where it matches count as requests.
+//! "anything", and text is written loosely as any bytes but the markers, see
+//! [`loose_text`]); the domain is its own small automaton, walked in lockstep with the
+//! rules' automaton, and only paths it accepts count as requests. Keeping it out of the
+//! rules' automaton keeps that automaton small: the domain's folded-character class has
+//! over a thousand holes, which would otherwise multiply into every state.
 
 use std::sync::OnceLock;
 
@@ -95,8 +98,9 @@ fn byte_range(lo: u8, hi: u8) -> Hir {
     ])))
 }
 
-/// `hir` with every "any text" run (`(?s:.)*`, what a glob's `*` lowers to) replaced
-/// by [`loose_text`].
+/// `hir` with every "any text" run replaced by [`loose_text`]. A glob's `*` lowers to a
+/// run of any character or (for the evaluator's automata, which read subjects only) of
+/// any byte; here a run must never cross a separator, so both become [`loose_text`].
 pub fn loosen(hir: Hir) -> Hir {
     use regex_syntax::hir::HirKind;
     match hir.into_kind() {
@@ -117,10 +121,14 @@ pub fn loosen(hir: Hir) -> Hir {
     }
 }
 
+/// Whether `hir` is one character or one byte of any kind.
 fn is_any_char(hir: &Hir) -> bool {
     match hir.kind() {
         regex_syntax::hir::HirKind::Class(Class::Unicode(class)) => {
             matches!(class.ranges(), [r] if r.start() == '\0' && r.end() == char::MAX)
+        }
+        regex_syntax::hir::HirKind::Class(Class::Bytes(class)) => {
+            matches!(class.ranges(), [r] if r.start() == 0 && r.end() == 0xFF)
         }
         _ => false,
     }
@@ -236,6 +244,19 @@ mod tests {
             .filter_map(char::from_u32)
             .all(folds_to_itself);
         assert!(unchanged);
+    }
+
+    #[test]
+    fn stars_never_cross_a_separator() {
+        let loosened = loosen(crate::pattern::Glob::parse("a*b?c").to_hir());
+        let expected = Hir::concat(vec![
+            Hir::literal(*b"a"),
+            loose_text(),
+            Hir::literal(*b"b"),
+            any_char(),
+            Hir::literal(*b"c"),
+        ]);
+        assert_eq!(loosened, expected);
     }
 
     #[test]

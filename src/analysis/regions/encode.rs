@@ -171,8 +171,7 @@ fn action_hir(rule: &Rule) -> Hir {
 /// only, so a constrained resource gate excludes an absent resource; the domain's
 /// resource is never empty, which takes care of the evaluator reading `""` as absent.
 fn selector_hir(selector: &Selector) -> Option<Hir> {
-    (!selector.is_any())
-        .then(|| Hir::alternation(selector.globs.iter().map(glob_hir).collect()))
+    (!selector.is_any()).then(|| Hir::alternation(selector.globs.iter().map(glob_hir).collect()))
 }
 
 /// A glob's language, with its `*` runs loosened (see [`loose_text`]).

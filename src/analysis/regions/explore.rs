@@ -1,9 +1,9 @@
-//! One determinization: every rule's language and the domain in one multi-pattern DFA,
-//! and a breadth-first walk over its reachable states.
+//! One determinization: every rule's language in one multi-pattern DFA, and a
+//! breadth-first walk over its reachable states in lockstep with the domain's DFA.
 //!
 //! The DFA is dense, anchored and built with all-matches semantics, so the state reached
 //! after a whole encoded request knows *every* pattern that matches it. Each reachable
-//! state whose end-of-input transition matches the domain pattern is a *final state*: a
+//! pair of states at which the domain accepts the end of input is a *final state*: a
 //! class of requests that every rule treats alike. The walk records, for each one, the
 //! set of rules matching there and a shortest path from the start (predecessor links),
 //! which decodes to a witness request. The DFA is not minimized (minimization costs more
@@ -11,11 +11,11 @@
 //! (shortest) of them is kept, which makes "one final state" mean "one set of matching
 //! rules", the class every question is about.
 //!
-//! The walk chooses one byte per byte class, preferring `a-z`, then `0-9`, then other
-//! printable ASCII, so that shortest paths read as `bash:sudo a`, not as control bytes.
-//! A second, small DFA for the domain alone runs alongside and prunes every state from
-//! which no request can be completed (an upper-case tool letter, invalid UTF-8): those
-//! states are never visited.
+//! The walk chooses one byte per class of the two automata's common byte classes,
+//! preferring `a-z`, then `0-9`, then other printable ASCII, so that shortest paths read
+//! as `bash:sudo a`, not as control bytes. The domain's DFA prunes every path from which
+//! no request can be completed (an upper-case tool letter, invalid UTF-8): those states
+//! are never visited.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 

@@ -22,8 +22,12 @@ use crate::policy::{ConditionTest, Policy};
 pub struct AnalysisLimits {
     /// Policies with more rules are decided rule by rule.
     pub whole_policy_rules: usize,
-    /// Policies with more floating globs (a `*` followed by more text) are decided rule
-    /// by rule: each can multiply the whole-policy automaton's states.
+    /// Policies with more floating action patterns (a `*` followed by more text, as in
+    /// `*secret-*`) are decided rule by rule: on the subject, where every rule is alive
+    /// at once, each can double the whole-policy automaton's states.
+    pub whole_policy_floating_actions: usize,
+    /// Policies with more floating globs in all (selectors and conditions included; those
+    /// only meet the few rules whose action matched) are decided rule by rule.
     pub whole_policy_floating: usize,
     /// Largest Thompson NFA of one automaton, in bytes.
     pub nfa_bytes: usize,
@@ -44,10 +48,11 @@ pub struct AnalysisLimits {
 impl AnalysisLimits {
     pub const DEFAULT: AnalysisLimits = AnalysisLimits {
         whole_policy_rules: 400,
-        whole_policy_floating: 10,
+        whole_policy_floating_actions: 6,
+        whole_policy_floating: 16,
         nfa_bytes: 32 << 20,
-        determinize_bytes: 48 << 20,
-        dfa_bytes: 32 << 20,
+        determinize_bytes: 16 << 20,
+        dfa_bytes: 16 << 20,
         max_states: 500_000,
         rule_dfa_bytes: 8 << 20,
         rule_max_states: 100_000,
@@ -66,6 +71,19 @@ impl AnalysisLimits {
             return Some(format!(
                 "the policy has more than {} rules",
                 self.whole_policy_rules
+            ));
+        }
+        let actions = policy
+            .rules
+            .iter()
+            .flat_map(|rule| &rule.patterns)
+            .filter(|p| floats(&p.glob))
+            .count();
+        if actions > self.whole_policy_floating_actions {
+            return Some(format!(
+                "the policy has {actions} tool patterns with a `*` followed by more text (more \
+                 than {})",
+                self.whole_policy_floating_actions
             ));
         }
         let floating = floating_globs(policy);

@@ -7,9 +7,9 @@
 //!    text contains); each rule is a regular language over it; the *domain* is the
 //!    language of requests a runtime can send. Gates that are not regular (regexes,
 //!    numbers, derived `input_text`) are left out and make the rule *opaque*.
-//! 2. [`explore`]: one multi-pattern DFA over every rule and the domain; a walk over its
-//!    reachable states finds every final state (a class of requests every rule treats
-//!    alike), the set of rules matching there, and a shortest path to it.
+//! 2. [`explore`]: one multi-pattern DFA over every rule, walked in lockstep with the
+//!    domain's DFA; the walk finds every final state (a class of requests every rule
+//!    treats alike), the set of rules matching there, and a shortest path to it.
 //! 3. [`classify`]: per rule, from the states containing it: unmatchable, unreachable
 //!    (with a small cover of blockers), or reachable (where it decides, is shadowed, is
 //!    preempted, whether it is redundant).
@@ -42,13 +42,14 @@ pub use limits::AnalysisLimits;
 
 use regex_syntax::hir::Hir;
 
+use crate::diagnostics::Witness;
+use crate::eval::Decision;
+use crate::pattern::GlobItem;
+use crate::policy::{Policy, Rule};
 use classify::{Rules, StateView};
 use decode::{Decoder, rule_matches};
 use encode::Layout;
 use explore::{Domain, Exploration};
-use crate::diagnostics::Witness;
-use crate::eval::Decision;
-use crate::policy::Policy;
 
 /// A witness of a class of requests: a final state of the whole-policy exploration
 /// (decoded on demand), or a call the per-rule engine built.
@@ -211,7 +212,7 @@ impl RegionMap {
                         })
                     })
                     .collect();
-                classify::classify(rules, r, &views, true)
+                classify::classify(rules, r, &views)
             })
             .collect();
         self.global = Some(exploration);
@@ -299,6 +300,24 @@ pub fn matches_rule(policy: &Policy, index: usize, call: &Call) -> bool {
 
 fn index_u32(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+/// Whether an earlier rule `q` deciding some calls of `rule` is worth reporting as
+/// partial shadowing: it has another effect, and it is not a carve-out that applies to
+/// every tool (`*secret*`, `*` with a resource). Such rules are written to take their
+/// calls out of everything after them, so their overlap with each later rule is the
+/// design, not a surprise, and reporting it on every rule would bury the real overlaps
+/// (a generated 10,000-rule policy with a thousand `*secret-N-*` denies would otherwise
+/// get an overlap note on six thousand rules).
+pub fn shadows(q: &Rule, rule: &Rule) -> bool {
+    q.effect != rule.effect && !applies_to_every_tool(q)
+}
+
+/// Whether every action pattern of the rule starts with `*` (applies to any tool).
+pub fn applies_to_every_tool(rule: &Rule) -> bool {
+    rule.patterns
+        .iter()
+        .all(|p| matches!(p.glob.items().first(), Some(GlobItem::Star)))
 }
 
 /// How messages name a rule: `rules[2]`, with its id or name when it has one

@@ -34,6 +34,9 @@ pub struct MatchIndex {
     /// Rules with a pattern that starts with a wildcard, by a literal text the pattern
     /// contains (`*secret-*` by `secret-`): candidates only for subjects containing it.
     needles: Option<Needles>,
+    /// Every rule with a pattern that starts with a wildcard, ascending: the rules that
+    /// may overlap any rule.
+    unanchored: Vec<u32>,
 }
 
 /// The literal texts of floating patterns, searched all at once.
@@ -63,10 +66,18 @@ impl MatchIndex {
             }
         }
         floating.dedup();
+        let mut unanchored: Vec<u32> = floating
+            .iter()
+            .chain(needles.values().flatten())
+            .copied()
+            .collect();
+        unanchored.sort_unstable();
+        unanchored.dedup();
         MatchIndex {
             by_prefix,
             floating,
             needles: Needles::new(needles),
+            unanchored,
         }
     }
 
@@ -95,41 +106,88 @@ impl MatchIndex {
     }
 
     /// The rules before `rule` whose action patterns may match a subject one of its
-    /// patterns matches (every subject a pattern matches starts with its leading
-    /// literal text, so two patterns whose leading texts are not prefixes of one another
-    /// never meet), ascending.
-    pub fn may_overlap(&self, rule: &Rule) -> Vec<usize> {
+    /// patterns matches, ascending. Every subject a pattern matches starts with its
+    /// leading literal text, so two patterns whose leading texts are not prefixes of one
+    /// another never meet; a pattern with no leading text may meet any other.
+    pub fn may_overlap(&self, rule: &Rule) -> impl Iterator<Item = usize> + '_ {
         let below = rule.index;
-        let prefixes: Vec<&str> = rule.patterns.iter().map(|p| p.glob.literal_prefix()).collect();
-        if prefixes.iter().any(|p| p.is_empty()) {
-            return (0..below).collect();
-        }
-        let mut out: Vec<u32> = self.floating.clone();
-        if let Some(needles) = &self.needles {
-            out.extend(needles.rules.iter().flatten());
-        }
-        for prefix in prefixes {
+        let prefixes: Vec<&str> = rule
+            .patterns
+            .iter()
+            .map(|p| p.glob.literal_prefix())
+            .collect();
+        let everything = prefixes.iter().any(|p| p.is_empty());
+        let mut anchored: Vec<usize> = Vec::new();
+        for prefix in prefixes.iter().filter(|_| !everything) {
             for (end, _) in prefix.char_indices().skip(1).chain([(prefix.len(), ' ')]) {
                 if let Some(rules) = prefix.get(..end).and_then(|p| self.by_prefix.get(p)) {
-                    out.extend(rules);
+                    anchored.extend(rules.iter().map(|&r| r as usize));
                 }
             }
             let longer = self
                 .by_prefix
-                .range::<str, _>((Bound::Excluded(prefix), Bound::Unbounded))
-                .take_while(|(key, _)| key.starts_with(prefix));
+                .range::<str, _>((Bound::Excluded(*prefix), Bound::Unbounded))
+                .take_while(|(key, _)| key.starts_with(*prefix));
             for (_, rules) in longer {
-                out.extend(rules);
+                anchored.extend(rules.iter().map(|&r| r as usize));
             }
         }
-        let mut out: Vec<usize> = out
-            .into_iter()
-            .map(|r| r as usize)
-            .filter(|&r| r < below)
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+        anchored.retain(|&r| r < below);
+        anchored.sort_unstable();
+        anchored.dedup();
+        let unanchored = self
+            .unanchored
+            .get(..self.unanchored.partition_point(|&r| (r as usize) < below))
+            .unwrap_or_default()
+            .iter()
+            .map(|&r| r as usize);
+        let all = everything.then_some(0..below).into_iter().flatten();
+        Merge::new(all.chain(merge_sorted(anchored.into_iter(), unanchored)))
+    }
+}
+
+/// Two ascending sequences merged into one, without duplicates.
+fn merge_sorted(
+    a: impl Iterator<Item = usize>,
+    b: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = usize> {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    std::iter::from_fn(move || match (a.peek().copied(), b.peek().copied()) {
+        (Some(x), Some(y)) if x == y => {
+            b.next();
+            a.next()
+        }
+        (Some(x), Some(y)) if x < y => a.next(),
+        (Some(_), Some(_)) => b.next(),
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
+/// An ascending sequence with repeated values dropped.
+struct Merge<I: Iterator<Item = usize>> {
+    inner: I,
+    last: Option<usize>,
+}
+
+impl<I: Iterator<Item = usize>> Merge<I> {
+    fn new(inner: I) -> Self {
+        Merge { inner, last: None }
+    }
+}
+
+impl<I: Iterator<Item = usize>> Iterator for Merge<I> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            let next = self.inner.next()?;
+            if self.last.is_none_or(|last| next > last) {
+                self.last = Some(next);
+                return Some(next);
+            }
+        }
     }
 }
 

@@ -36,8 +36,10 @@ use search::Searcher;
 use super::decode::Decoder;
 use super::encode::Layout;
 use super::explore::Domain;
-use super::{AnalysisLimits, Call, FinalRef, Incomplete, Reach, Reachable, RegionMap, Unreachable};
-use crate::pattern::folded_subject;
+use super::{
+    AnalysisLimits, Call, FinalRef, Incomplete, Reach, Reachable, RegionMap, Unreachable, shadows,
+};
+use crate::pattern::{GlobItem, folded_subject};
 use crate::policy::{Effect, Policy, Rule};
 
 /// Earlier rules tried per rule for an overlap witness.
@@ -173,24 +175,22 @@ impl<'a> Engine<'a> {
                 &call.request(),
             )
         });
-        if let Some(call) = &direct
-            && self
-                .earlier(rule, call)
-                .into_iter()
-                .all(|q| self.is_opaque(q))
+        let blocker = match &direct {
+            Some(call) => {
+                let earlier = self.earlier(rule, call);
+                match earlier.into_iter().find(|&q| !self.is_opaque(q)) {
+                    None => return Ok(self.reachable(rule, vec![call.clone()])),
+                    Some(q) => self.policy.rules.get(q),
+                }
+            }
+            None => None,
+        };
+        if let (Some(call), Some(q)) = (&direct, blocker)
+            && let Some(answer) = self.covered_by_one(rule, q, call)?
         {
-            return Ok(self.reachable(rule, vec![call.clone()]));
+            return Ok(answer);
         }
-        let overlapping = self.overlapping(rule, |_| true);
-        if let Some(call) = direct.as_ref()
-            && let Some(q) = overlapping.iter().find(|q| covers_everything(q))
-        {
-            return Ok(Answer::Unreachable {
-                blockers: vec![q.index],
-                different_effect: q.effect != rule.effect,
-                witnesses: vec![call.clone()],
-            });
-        }
+        let overlapping: Vec<&Rule> = self.overlapping(rule, |_| true).collect();
         let result = self.search(rule, &overlapping)?;
         if !result.matchable {
             return Ok(Answer::Unmatchable);
@@ -201,14 +201,35 @@ impl<'a> Engine<'a> {
         self.unreachable(rule, &overlapping, result.blocked)
     }
 
-    /// Earlier non-opaque rules that may share a request with `rule` and pass `keep`.
-    fn overlapping(&self, rule: &Rule, keep: impl Fn(&Rule) -> bool) -> Vec<&'a Rule> {
+    /// The common case of an unreachable rule: the earlier rule that decides its direct
+    /// call covers it alone (a broad rule written above a narrow one). Checked first
+    /// because it needs an automaton of two rules instead of one of every overlapping
+    /// rule, and not at all when the blocker matches every call.
+    fn covered_by_one(&self, rule: &Rule, q: &Rule, call: &Call) -> Result<Option<Answer>, String> {
+        let covered = covers_by_prefix(q, rule) || {
+            let alone = self.search(rule, &[q])?;
+            alone.matchable && alone.free.is_empty()
+        };
+        Ok(covered.then(|| Answer::Unreachable {
+            blockers: vec![q.index],
+            different_effect: q.effect != rule.effect,
+            witnesses: vec![call.clone()],
+        }))
+    }
+
+    /// Earlier non-opaque rules that may share a request with `rule` and pass `keep`,
+    /// ascending.
+    fn overlapping(
+        &self,
+        rule: &Rule,
+        keep: impl Fn(&Rule) -> bool,
+    ) -> impl Iterator<Item = &'a Rule> {
+        let policy = self.policy;
+        let opaque = self.opaque;
         self.index
             .may_overlap(rule)
-            .into_iter()
-            .filter_map(|q| self.policy.rules.get(q))
-            .filter(|q| !self.is_opaque(q.index) && keep(q))
-            .collect()
+            .filter_map(move |q| policy.rules.get(q))
+            .filter(move |q| !opaque.get(q.index).copied().unwrap_or(true) && keep(q))
     }
 
     fn search(&self, rule: &Rule, union: &[&Rule]) -> Result<search::SearchResult, String> {
@@ -282,7 +303,7 @@ impl<'a> Engine<'a> {
 
     /// A reachable rule, with an overlap witness of each kind if one is found.
     fn reachable(&self, rule: &Rule, deciding: Vec<Call>) -> Answer {
-        let shadowed = self.overlap(rule, |q| q.effect != rule.effect);
+        let shadowed = self.overlap(rule, |q| shadows(q, rule));
         let preempted = if rule.hitl_eligible() {
             self.overlap(rule, |q| q.effect == Effect::Deny && !q.hitl_eligible())
         } else {
@@ -299,7 +320,6 @@ impl<'a> Engine<'a> {
     /// such rules yield one.
     fn overlap(&self, rule: &Rule, kind: impl Fn(&Rule) -> bool) -> Vec<Call> {
         self.overlapping(rule, &kind)
-            .into_iter()
             .take(OVERLAP_ATTEMPTS)
             .find_map(|q| {
                 let call = candidate_call(self.decoder, rule, Some(q))?;
@@ -312,8 +332,25 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// An exact rule that decides every request: action-only with a pattern matching every
-/// subject.
-fn covers_everything(rule: &Rule) -> bool {
-    rule.is_action_only() && rule.patterns.iter().any(|p| p.glob.matches_everything())
+/// Whether `q` matches every request `rule` matches, decided without an automaton for
+/// the common shape: `q` is action-only and has a pattern `P*` (a literal then `*`, or
+/// `*` alone), and every pattern of `rule` starts with literal text that starts with
+/// `P`. Every subject `rule` matches then starts with `P`, so `q` matches it, whatever
+/// the rest of the request.
+fn covers_by_prefix(q: &Rule, rule: &Rule) -> bool {
+    let prefixes: Vec<&str> = q
+        .patterns
+        .iter()
+        .filter_map(|p| match p.glob.items() {
+            [GlobItem::Star] => Some(""),
+            [GlobItem::Literal(text), GlobItem::Star] => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    q.is_action_only()
+        && !prefixes.is_empty()
+        && rule.patterns.iter().all(|p| {
+            let own = p.glob.literal_prefix();
+            prefixes.iter().any(|prefix| own.starts_with(prefix))
+        })
 }

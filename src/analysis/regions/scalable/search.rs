@@ -55,7 +55,11 @@ impl Searcher<'_> {
             states: exploration.states,
             ..SearchResult::default()
         };
-        for state in exploration.finals.iter().filter(|f| f.rules.contains(&target)) {
+        for state in exploration
+            .finals
+            .iter()
+            .filter(|f| f.rules.contains(&target))
+        {
             result.matchable = true;
             let list = if state.rules.contains(&UNION) {
                 &mut result.blocked

@@ -72,31 +72,44 @@ fn atoms(glob: &Glob) -> Vec<Atom> {
     out
 }
 
-/// Positions reachable from `positions` without reading (skipping `*`).
-fn closure(atoms: &[Atom], positions: &mut Vec<usize>) {
-    let mut i = 0;
-    while let Some(&p) = positions.get(i) {
-        if matches!(atoms.get(p), Some(Atom::Star)) && !positions.contains(&(p + 1)) {
-            positions.push(p + 1);
+/// Positions as a bit set: globs longer than this are not searched.
+const MAX_ATOMS: usize = 63;
+
+/// The positions in a set, ascending.
+fn members(set: u64) -> impl Iterator<Item = usize> {
+    let mut rest = set;
+    std::iter::from_fn(move || {
+        (rest != 0).then(|| {
+            let p = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            p
+        })
+    })
+}
+
+/// `positions` plus every position reachable from them without reading (past `*`).
+/// `*` runs are single atoms, so one pass in ascending order suffices.
+fn closure(atoms: &[Atom], positions: u64) -> u64 {
+    let mut set = positions;
+    for p in members(positions) {
+        if atoms.get(p) == Some(&Atom::Star) {
+            set |= 1 << (p + 1);
         }
-        i += 1;
     }
-    positions.sort_unstable();
-    positions.dedup();
+    set
 }
 
 /// Positions after reading `c`.
-fn step(atoms: &[Atom], positions: &[usize], c: char) -> Vec<usize> {
-    let mut next: Vec<usize> = positions
-        .iter()
-        .filter_map(|&p| {
-            let atom = atoms.get(p)?;
-            atom.admits(c)
-                .then_some(if *atom == Atom::Star { p } else { p + 1 })
-        })
-        .collect();
-    closure(atoms, &mut next);
-    next
+fn step(atoms: &[Atom], positions: u64, c: char) -> u64 {
+    let mut next = 0u64;
+    for p in members(positions) {
+        match atoms.get(p) {
+            Some(Atom::Star) => next |= 1 << p,
+            Some(atom) if atom.admits(c) => next |= 1 << (p + 1),
+            _ => {}
+        }
+    }
+    closure(atoms, next)
 }
 
 /// The subject domain as a small automaton: 0 start, 1 in a named tool, 2 in the
@@ -121,72 +134,100 @@ fn domain_accepts(domain: FieldDomain, state: u8) -> bool {
     }
 }
 
-/// Readable characters tried at every step, most readable first.
-const READABLE: &str = "abcdefghijklmnopqrstuvwxyz0123456789_-./:";
+/// Readable characters, most readable first: the first one no glob expects literally
+/// stands for "any other character" at each step.
+const READABLE: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// Globs searched together at most (a rule and one other rule).
+const MAX_GLOBS: usize = 2;
+
+/// A search state: each glob's positions and the domain's state.
+type State = ([u64; MAX_GLOBS], u8);
 
 /// The shortest string in `domain` that every glob matches, if the search finds one.
 pub fn common_string(globs: &[&Glob], domain: FieldDomain) -> Option<String> {
     let lists: Vec<Vec<Atom>> = globs.iter().map(|g| atoms(g)).collect();
-    let start: Vec<Vec<usize>> = lists
-        .iter()
-        .map(|atoms| {
-            let mut positions = vec![0];
-            closure(atoms, &mut positions);
-            positions
-        })
-        .collect();
-    let mut seen: HashSet<(Vec<Vec<usize>>, u8)> = HashSet::new();
-    let mut queue = VecDeque::from([(start, 0u8, String::new())]);
-    while let Some((positions, state, text)) = queue.pop_front() {
+    if lists.len() > MAX_GLOBS || lists.iter().any(|atoms| atoms.len() > MAX_ATOMS) {
+        return None;
+    }
+    let mut start = [1u64 << 63; MAX_GLOBS];
+    for (slot, atoms) in start.iter_mut().zip(&lists) {
+        *slot = closure(atoms, 1);
+    }
+    // The search tree: each node's state, parent and the character read to reach it.
+    let mut nodes: Vec<(State, usize, char)> = vec![((start, 0), 0, '\0')];
+    let mut seen: HashSet<State> = HashSet::from([(start, 0)]);
+    let mut queue = VecDeque::from([0usize]);
+    while let Some(at) = queue.pop_front() {
+        let ((positions, state), _, _) = *nodes.get(at)?;
         let done = lists
             .iter()
             .zip(&positions)
-            .all(|(atoms, p)| p.contains(&atoms.len()));
+            .all(|(atoms, p)| p & (1 << atoms.len()) != 0);
         if done && domain_accepts(domain, state) {
-            return Some(text);
+            return Some(text_of(&nodes, at));
         }
         for c in candidates(&lists, &positions) {
             let Some(next_state) = domain_step(domain, state, c) else {
                 continue;
             };
-            let next: Vec<Vec<usize>> = lists
-                .iter()
-                .zip(&positions)
-                .map(|(atoms, p)| step(atoms, p, c))
-                .collect();
-            if next.iter().any(Vec::is_empty) || !seen.insert((next.clone(), next_state)) {
+            let mut next = positions;
+            for (slot, atoms) in next.iter_mut().zip(&lists) {
+                *slot = step(atoms, *slot, c);
+            }
+            if next.contains(&0) || !seen.insert((next, next_state)) {
                 continue;
             }
             if seen.len() > MAX_STATES {
                 return None;
             }
-            let mut longer = text.clone();
-            longer.push(c);
-            queue.push_back((next, next_state, longer));
+            nodes.push(((next, next_state), at, c));
+            queue.push_back(nodes.len() - 1);
         }
     }
     None
 }
 
-/// The characters worth trying from `positions`: those some glob expects literally,
-/// the readable ones, and the first member of every class in play.
-fn candidates(lists: &[Vec<Atom>], positions: &[Vec<usize>]) -> Vec<char> {
+/// The characters read on the way from the root to node `at`.
+fn text_of(nodes: &[(State, usize, char)], mut at: usize) -> String {
+    let mut chars = Vec::new();
+    while at != 0 {
+        let Some((_, parent, c)) = nodes.get(at) else {
+            break;
+        };
+        chars.push(*c);
+        at = *parent;
+    }
+    chars.iter().rev().collect()
+}
+
+/// The characters worth trying from `positions`. Characters only behave differently
+/// through the literal characters the globs expect, the classes in play and the
+/// subject's `:`, so the candidates are those literals, each class's bounds and their
+/// outer neighbours, `:`, and one readable character no glob expects (standing for all
+/// the others).
+fn candidates(lists: &[Vec<Atom>], positions: &[u64]) -> Vec<char> {
     let mut out: Vec<char> = Vec::new();
-    for (atoms, p) in lists.iter().zip(positions) {
-        for atom in p.iter().filter_map(|&i| atoms.get(i)) {
+    for (atoms, &p) in lists.iter().zip(positions) {
+        for atom in members(p).filter_map(|i| atoms.get(i)) {
             match atom {
                 Atom::Char(c) => out.push(*c),
-                Atom::Class {
-                    negated: false,
-                    ranges,
-                } => out.extend(ranges.iter().map(|&(lo, _)| lo)),
+                Atom::Class { ranges, .. } => {
+                    for &(lo, hi) in ranges {
+                        out.extend([lo, hi]);
+                        out.extend(char::from_u32(u32::from(hi) + 1));
+                        out.extend(u32::from(lo).checked_sub(1).and_then(char::from_u32));
+                    }
+                }
                 _ => {}
             }
         }
     }
-    out.extend(READABLE.chars());
-    let mut seen = HashSet::new();
-    out.retain(|c| seen.insert(*c));
+    let other = READABLE.chars().find(|c| !out.contains(c));
+    out.extend(other);
+    out.push(':');
+    out.sort_by_key(|c| (!c.is_ascii_alphanumeric(), *c != ':', *c));
+    out.dedup();
     out
 }
 
@@ -215,7 +256,10 @@ mod tests {
             common(&["github:list_*", "*secret-*"], FieldDomain::Subject).as_deref(),
             Some("github:list_secret-")
         );
-        assert_eq!(common(&["a*", "*b"], FieldDomain::Text).as_deref(), Some("ab"));
+        assert_eq!(
+            common(&["a*", "*b"], FieldDomain::Text).as_deref(),
+            Some("ab")
+        );
         assert_eq!(common(&["[A-Z]:*"], FieldDomain::Subject), None);
     }
 }
