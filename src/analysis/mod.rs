@@ -34,7 +34,8 @@ pub fn analyze(loaded: &LoadResult) -> Vec<Diagnostic> {
 pub fn diagnose(loaded: &LoadResult, levels: &LevelConfig) -> Vec<Diagnostic> {
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(analyze(loaded));
-    let mut diagnostics = config::configure(loaded, diagnostics, levels);
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
-    diagnostics
+    // No re-sorting here: load errors keep the reference's order (version, then settings
+    // in its fixed key order, then rules; CI compares `compat_message` lists exactly),
+    // and the findings after them are already in source order.
+    config::configure(loaded, diagnostics, levels)
 }
