@@ -297,6 +297,18 @@ const BOUNDARY_CASES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        // Found by the soak run: several gated rules whose pattern is exactly `*` were
+        // kept as one, so a later catch-all never had its gates checked.
+        "catch_all_gated.yaml",
+        "rules:\n  - effect: warn\n    actions: ['?[Σ]?', '*', 't:*ß']\n    projects: ['proj-?']\n  - allow: '*'\n    projects: ['']\n  - allow: '*'\n    clients: ['ci']\n  - deny: '[!a]*'\n",
+        &[
+            r#"{"tool": "t", "method": "x"}"#,
+            r#"{"tool": "t", "context": {"project_id": "proj-1"}}"#,
+            r#"{"tool": "t", "context": {"project_id": "p", "client_name": "ci"}}"#,
+            r#"{"tool": "a", "context": {"project_id": "p"}}"#,
+        ],
+    ),
+    (
         "dialect.json",
         r#"{"rules": [{"deny": ["[z-a]", "[!z-a]:?", "[]]", "["]}, {"allow": ["a\\b:*", "[^a]", "::", ""]}, {"deny": "*"}]}"#,
         &[
