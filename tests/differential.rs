@@ -356,3 +356,65 @@ fn boundary_cases_agree_under_every_limit() {
     assert_eq!(totals.loaded, totals.policies, "every boundary case loads");
     assert_agreement_only(&totals);
 }
+
+/// Requests for a loaded policy derived from its own patterns, as the fuzz target does.
+fn requests_from_patterns(policy: &Policy, rng: &mut Rng) -> Vec<OwnedRequest> {
+    let mut out = Vec::new();
+    for pattern in policy.rules.iter().flat_map(|r| &r.patterns).take(40) {
+        for _ in 0..3 {
+            let subject = requests::expand(&pattern.canonical, rng);
+            let (tool, method) = subject.split_once(':').unwrap_or((&subject, "*"));
+            for (tool, method) in [(subject.as_str(), "*"), (tool, method)] {
+                out.push(OwnedRequest {
+                    tool: tool.to_owned(),
+                    method: method.to_owned(),
+                    context: None,
+                    args: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The committed fuzz seeds (fuzz/corpus/) run through the same checks on every
+/// `cargo test`, so a seed added for a crash stays a regression test without nightly.
+#[test]
+fn fuzz_seed_corpus_agrees() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut rng = Rng::new(11);
+    let mut totals = Totals::default();
+    let mut seeds = 0;
+    for entry in std::fs::read_dir(corpus.join("load_compile_decide")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        seeds += 1;
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
+        for name in ["p.yaml", "p.json"] {
+            let loaded = load(SourceFile::new(name, text));
+            let Some(policy) = loaded
+                .policy
+                .filter(|_| !loaded.diagnostics.iter().any(|d| d.is_error()))
+            else {
+                continue;
+            };
+            let requests = requests_from_patterns(&policy, &mut rng);
+            let limits = fallback_limits(&mut rng);
+            check_policy(name, text, &requests, limits, &mut totals);
+        }
+    }
+    assert_agreement_only(&totals);
+    assert!(seeds > 0 && totals.loaded > 0, "the seed corpus is missing");
+    // Bundle seeds may predate a format change; loading them must fail closed or decide
+    // as the decoded policy says, and never panic.
+    for entry in std::fs::read_dir(corpus.join("bundle_load")).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        if let Ok((compiled, _)) = read_bundle(&bytes, None) {
+            for request in requests_from_patterns(compiled.policy(), &mut rng) {
+                let view = request.view();
+                assert_eq!(compiled.decide(&view), interpret(compiled.policy(), &view));
+            }
+        }
+    }
+}
