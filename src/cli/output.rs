@@ -45,25 +45,19 @@ pub fn eprint_diagnostics(report: &FileReport<'_>, color: ColorChoice) {
 
 /// Write to stdout; a closed pipe (`guardc explain … | head`) ends the process quietly
 /// with success instead of panicking, as command-line tools are expected to.
-pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+pub fn write_stdout_line(args: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| {
-        if newline {
-            out.write_all(b"\n")
-        } else {
-            Ok(())
-        }
-    });
+    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
     if written.is_err() {
         std::process::exit(i32::from(super::EXIT_OK));
     }
 }
 
-/// `println!` for the CLI: see [`write_stdout`].
+/// `println!` for the CLI: see [`write_stdout_line`].
 macro_rules! outln {
-    () => { $crate::cli::output::write_stdout(format_args!(""), true) };
-    ($($arg:tt)*) => { $crate::cli::output::write_stdout(format_args!($($arg)*), true) };
+    () => { $crate::cli::output::write_stdout_line(format_args!("")) };
+    ($($arg:tt)*) => { $crate::cli::output::write_stdout_line(format_args!($($arg)*)) };
 }
 
 pub(crate) use outln;

@@ -9,6 +9,7 @@
 pub mod codes;
 mod diagnostic;
 pub mod render;
+pub mod suggest;
 
 pub use codes::{CodeInfo, Level};
 pub use diagnostic::{Diagnostic, Related, Witness, WitnessDecision};

@@ -17,6 +17,7 @@ pub use compiled::CompiledPolicy;
 pub use conditions::{
     CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,
 };
+pub(crate) use conditions::{in_items, operand_text};
 pub use decision::{Decision, Outcome};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
 pub use record::DecisionRecord;

@@ -7,6 +7,7 @@
 //! just above it) and says how to indent it.
 
 use super::Finding;
+use super::unknown_key::RULE_KEYS;
 use crate::analysis::Context;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::source::SourceFile;
@@ -29,23 +30,9 @@ Fix: indent the key under the rule it belongs to, aligned with that rule's first
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
-const RULE_ONLY_KEYS: &[&str] = &[
-    "deny",
-    "allow",
-    "effect",
-    "action",
-    "actions",
-    "resource",
-    "resources",
-    "clients",
-    "projects",
-    "when",
-    "conditions",
-    "reason",
-    "reason_code",
-    "reason_localized",
-    "escalate_on_deny",
-];
+/// The rule keys that mean nothing outside a rule (`id` and `name` are also fine as
+/// top-level annotations, so they are not flagged there).
+const RULE_ONLY_KEYS: &[&str] = RULE_KEYS.split_at(2).1;
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
     let Some(root) = context.root() else {

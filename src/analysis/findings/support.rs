@@ -6,6 +6,7 @@
 //! same value in two different words, and so that a finding stays a screenful of logic.
 
 use crate::analysis::Context;
+pub use crate::diagnostics::suggest::edit_distance;
 use crate::diagnostics::{Diagnostic, Related};
 use crate::python::PyValue;
 use crate::source::{SourceFile, Span};
@@ -171,46 +172,9 @@ fn normalize(word: &str) -> String {
         .collect()
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transposition), so
-/// that `reaosn` is one edit from `reason`, as a reader would count it.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // Reads outside a row only happen on the unused borders; reading them as "far"
-    // keeps the recurrence free of panicking indexing.
-    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX / 2);
-    let mut before: Vec<usize> = Vec::new();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = at(&previous, j) + usize::from(ca != cb);
-            let delete = at(&previous, j + 1) + 1;
-            let insert = at(&current, j) + 1;
-            let mut best = substitute.min(delete).min(insert);
-            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(&cb) && b.get(j - 1) == Some(&ca);
-            if swapped {
-                best = best.min(at(&before, j - 1) + 1);
-            }
-            current.push(best);
-        }
-        before = std::mem::replace(&mut previous, current);
-    }
-    previous.last().copied().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("reaosn", "reason"), 1);
-        assert_eq!(edit_distance("bsh", "bash"), 1);
-        assert_eq!(edit_distance("", "ab"), 2);
-        assert_eq!(edit_distance("below", "allow"), 2);
-    }
 
     #[test]
     fn suggestions() {

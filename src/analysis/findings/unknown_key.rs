@@ -37,8 +37,9 @@ pub static FINDING: Finding = Finding { info: &INFO, run };
 
 const TOP_LEVEL_KEYS: &[&str] = &["version", "settings", "rules"];
 
-/// Rule keys the reference reads, `id` and `name` included.
-const RULE_KEYS: &[&str] = &[
+/// Rule keys the reference reads, `id` and `name` first (`misplaced-rule-key` takes the
+/// rest of this list as the keys that only mean something inside a rule).
+pub(super) const RULE_KEYS: &[&str] = &[
     "id",
     "name",
     "deny",

@@ -19,14 +19,13 @@
 //! `input_text` is opaque anyway, so no exact rule depends on the derivation. Treating
 //! them as opaque would only lose precision on the most common condition keys.
 
-use std::borrow::Cow;
-
 use regex_syntax::hir::Hir;
 
 use super::domain::{absent, any_bytes, loose_text, loose_text_or_absent, loosen, sep};
+use crate::eval::{in_items, operand_text};
 use crate::pattern::{Glob, casefold};
 use crate::policy::{Condition, ConditionTest, Operator, Policy, Rule, Selector};
-use crate::python::{PyValue, py_strip};
+use crate::python::PyValue;
 
 /// The condition keys encoded as fields, in layout order (sorted, deduplicated).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -233,34 +232,5 @@ fn envelope_hir(op: Operator, operand: &PyValue) -> Option<Hir> {
                 .collect(),
         )),
         _ => None,
-    }
-}
-
-/// `str(operand)`, borrowing strings (what the operators compare against).
-pub fn operand_text(operand: &PyValue) -> Cow<'_, str> {
-    match operand {
-        PyValue::Str(text) => Cow::Borrowed(text),
-        other => Cow::Owned(other.py_str()),
-    }
-}
-
-/// The items of an `in` operand, as the evaluator reads them: a list minus its nulls, the
-/// stripped non-empty parts of a comma-separated string, or the operand itself; none
-/// for a missing operand (which fails `in` for every value).
-pub fn in_items(operand: &PyValue) -> Vec<Cow<'_, str>> {
-    match operand {
-        PyValue::None => Vec::new(),
-        PyValue::List(items) => items
-            .iter()
-            .filter(|item| !matches!(item, PyValue::None))
-            .map(operand_text)
-            .collect(),
-        PyValue::Str(text) => text
-            .split(',')
-            .map(py_strip)
-            .filter(|part| !part.is_empty())
-            .map(Cow::Borrowed)
-            .collect(),
-        other => vec![operand_text(other)],
     }
 }

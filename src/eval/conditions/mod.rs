@@ -19,6 +19,7 @@ use super::Request;
 use crate::policy::{Condition, ConditionTest};
 use crate::python::json_py_str;
 
+pub(crate) use operators::{in_items, operand_text};
 pub use pyre::{CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex};
 
 use lookup::Fields;

@@ -114,7 +114,7 @@ fn compare(op: Operator, value: &Value, operand: &PyValue) -> bool {
 /// Whether `str(value)` is among the operand's items; `None` when there are no items
 /// (which fails `in` and `not_in` alike).
 fn membership(value: &Value, operand: &PyValue, case_insensitive: bool) -> Option<bool> {
-    let items = items(operand);
+    let items = in_items(operand);
     if items.is_empty() {
         return None;
     }
@@ -127,8 +127,11 @@ fn membership(value: &Value, operand: &PyValue, case_insensitive: bool) -> Optio
     })
 }
 
-/// `_as_list`, rendered with `str()`.
-fn items(operand: &PyValue) -> Vec<Cow<'_, str>> {
+/// The items of an `in`/`not_in` operand as the reference's `_as_list` reads them,
+/// rendered with `str()`: a list minus its nulls, the stripped non-empty parts of a
+/// comma-separated string, or the operand itself; none for a missing operand. The
+/// analyzer encodes `in` conditions with this same function, so the two cannot drift.
+pub(crate) fn in_items(operand: &PyValue) -> Vec<Cow<'_, str>> {
     match operand {
         PyValue::None => Vec::new(),
         PyValue::List(items) => items
@@ -147,7 +150,7 @@ fn items(operand: &PyValue) -> Vec<Cow<'_, str>> {
 }
 
 /// `str(operand)`, borrowing strings.
-fn operand_text(operand: &PyValue) -> Cow<'_, str> {
+pub(crate) fn operand_text(operand: &PyValue) -> Cow<'_, str> {
     match operand {
         PyValue::Str(s) => Cow::Borrowed(s),
         other => Cow::Owned(other.py_str()),

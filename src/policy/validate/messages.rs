@@ -6,6 +6,7 @@
 //! hint matters because most type errors in real policies are an unquoted `no`, `on`,
 //! `012` or date that YAML 1.1 resolved to something other than a string.
 
+use crate::diagnostics::suggest::edit_distance;
 use crate::python::PyValue;
 use crate::source::SourceFile;
 use crate::syntax::{Node, NodeKind, ScalarStyle};
@@ -86,48 +87,9 @@ pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
         .map(|(_, c)| c)
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transposition), so that
-/// `contaisn` is one edit from `contains`, as a reader would count it.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // Out-of-range reads only happen on the unused borders; reading them as "far away"
-    // keeps the recurrence free of panicking indexing.
-    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX / 2);
-    // Rows for prefixes of `a` of length i-1 and i; each holds distances to every prefix
-    // of `b`.
-    let mut before: Vec<usize> = Vec::new();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = at(&previous, j) + usize::from(ca != cb);
-            let delete = at(&previous, j + 1) + 1;
-            let insert = at(&current, j) + 1;
-            let mut best = substitute.min(delete).min(insert);
-            let swapped = j > 0 && i > 0 && a.get(i - 1) == Some(&cb) && b.get(j - 1) == Some(&ca);
-            if swapped {
-                best = best.min(at(&before, j - 1) + 1);
-            }
-            current.push(best);
-        }
-        before = std::mem::replace(&mut previous, current);
-    }
-    previous.last().copied().unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance_counts_transpositions_once() {
-        assert_eq!(edit_distance("contaisn", "contains"), 1);
-        assert_eq!(edit_distance("greater_then", "greater_than"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("eq", "equals"), 4);
-    }
 
     #[test]
     fn suggestions_prefer_case_matches() {
