@@ -5,7 +5,11 @@
 //! The run's configuration (finding levels, inline suppressions) is applied here too,
 //! not in the shells, for the same reason.
 
-use crate::analysis::{self, LevelConfig};
+use serde_json::Value;
+
+use crate::analysis::regions::{ApprovalReport, approvals_json};
+use crate::analysis::{self, Context, LevelConfig};
+use crate::diagnostics::render::{FileReport, json_report};
 use crate::diagnostics::{Diagnostic, Level};
 use crate::policy::{LoadResult, Policy, load, load_bytes};
 use crate::source::SourceFile;
@@ -18,6 +22,8 @@ pub struct CheckOptions {
     /// Per-finding levels (`guardc.toml`, then the `-D`/`-W`/`-A` flags); empty means
     /// every code at its default level.
     pub levels: LevelConfig,
+    /// Also compute the approval partition (`--approvals`).
+    pub approvals: bool,
 }
 
 /// A checked document: its source, the policy if it loaded, and every diagnostic (load
@@ -28,6 +34,8 @@ pub struct CheckReport {
     pub source: SourceFile,
     pub policy: Option<Policy>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The approval partition, when asked for and the document loaded.
+    pub approvals: Option<ApprovalReport>,
 }
 
 impl CheckReport {
@@ -51,10 +59,47 @@ pub fn check_source(source: SourceFile, options: &CheckOptions) -> CheckReport {
 }
 
 fn finish(loaded: LoadResult, options: &CheckOptions) -> CheckReport {
-    let diagnostics = analysis::diagnose(&loaded, &options.levels);
+    // One context for the findings and the partition: both read the same regions, which
+    // are the expensive part of a check.
+    let context = Context::new(&loaded);
+    let diagnostics = analysis::diagnose_in(&context, &options.levels);
+    let approvals = options
+        .approvals
+        .then(|| context.approval_partition())
+        .flatten();
+    drop(context);
     CheckReport {
         source: loaded.source,
         policy: loaded.policy,
         diagnostics,
+        approvals,
     }
+}
+
+impl CheckReport {
+    /// The source and diagnostics, as the renderers take them.
+    pub fn file_report(&self) -> FileReport<'_> {
+        FileReport {
+            source: &self.source,
+            diagnostics: &self.diagnostics,
+        }
+    }
+}
+
+/// The JSON report of a run (see `diagnostics::render::json`), with an `"approvals"`
+/// object in each file that has a partition (`--approvals`; `null` when the document did
+/// not load).
+pub fn check_json(reports: &[CheckReport], with_approvals: bool) -> Value {
+    let files: Vec<FileReport<'_>> = reports.iter().map(CheckReport::file_report).collect();
+    let mut report = json_report(&files);
+    if with_approvals {
+        let entries = report.get_mut("files").and_then(Value::as_array_mut);
+        for (entry, checked) in entries.into_iter().flatten().zip(reports) {
+            if let Some(object) = entry.as_object_mut() {
+                let partition = checked.approvals.as_ref().map(approvals_json);
+                object.insert("approvals".to_owned(), partition.unwrap_or(Value::Null));
+            }
+        }
+    }
+    report
 }

@@ -44,6 +44,7 @@ fn check(source: SourceFile, levels: LevelConfig) -> CheckReport {
     let options = CheckOptions {
         deny_warnings: false,
         levels,
+        approvals: false,
     };
     check_source(source, &options)
 }
@@ -313,7 +314,7 @@ fn levels_change_and_drop_findings_but_not_load_errors() {
     assert_eq!(levels_of_0401, [Level::Warning, Level::Warning]);
     let deny_warnings = CheckOptions {
         deny_warnings: true,
-        levels: LevelConfig::new(),
+        ..CheckOptions::default()
     };
     assert!(warned.fails(&deny_warnings));
 
@@ -695,4 +696,43 @@ fn cli_formats() {
     );
     let (_, out, _) = guardc_check(dir, &["--format", "human", "-A", "all", SEED_PASTE]);
     assert_eq!(out, "checked 1 file: 0 error(s), 0 warning(s)\n");
+}
+
+/// `guardc check --approvals`: the partition after the findings (human), an `approvals`
+/// object per file (json, the library's rendering; `null` for a document that did not
+/// load), and a clear refusal with the formats that carry findings only.
+#[test]
+fn cli_approvals() {
+    let dir = root();
+    let approval = "examples/approval.yaml";
+    let (code, out, _) = guardc_check(dir, &["--approvals", "-A", "all", approval]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("cli_approvals_human", out);
+
+    let (code, out, _) = guardc_check(
+        dir,
+        &["--approvals", "--format", "json", approval, LOAD_ERROR],
+    );
+    assert_eq!(code, 1, "the load error fails the run");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let partition = &report["files"][0]["approvals"];
+    assert_eq!(partition["complete"], json!(true));
+    let classes = &partition["classes"];
+    assert_eq!(classes["approvable"]["rules"][0]["rule_index"], json!(0));
+    assert_eq!(classes["auto-allowed"]["rules"][0]["rule_index"], json!(1));
+    assert_eq!(classes["hard-denied"]["includes_default"], json!(true));
+    assert_eq!(report["files"][1]["approvals"], Value::Null);
+
+    let (_, without, _) = guardc_check(dir, &["--format", "json", approval]);
+    let without: Value = serde_json::from_str(&without).unwrap();
+    assert!(without["files"][0].get("approvals").is_none());
+
+    for format in ["sarif", "github"] {
+        let (code, out, err) = guardc_check(dir, &["--approvals", "--format", format, approval]);
+        assert_eq!((code, out.as_str()), (2, ""));
+        assert!(
+            err.contains("use it with --format human or --format json"),
+            "{err}"
+        );
+    }
 }

@@ -7,7 +7,7 @@
 
 use std::cell::OnceCell;
 
-use super::regions::{AnalysisLimits, RegionMap};
+use super::regions::{AnalysisLimits, ApprovalReport, RegionMap};
 use crate::policy::{LoadResult, Policy};
 use crate::syntax::{Mapping, Node};
 
@@ -47,6 +47,14 @@ impl<'a> Context<'a> {
                     .map(|policy| RegionMap::compute(policy, &self.limits))
             })
             .as_ref()
+    }
+
+    /// The approval partition (`--approvals`), from the same regions the findings used;
+    /// `None` when the document did not load.
+    pub fn approval_partition(&self) -> Option<ApprovalReport> {
+        let policy = self.policy()?;
+        self.regions()
+            .map(|regions| regions.approval_partition(policy))
     }
 
     /// The root mapping of the document, when it parsed as one.

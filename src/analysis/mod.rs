@@ -19,10 +19,15 @@ use crate::policy::LoadResult;
 
 /// Run every registered finding over a loaded document.
 pub fn analyze(loaded: &LoadResult) -> Vec<Diagnostic> {
-    let context = Context::new(loaded);
+    analyze_in(&Context::new(loaded))
+}
+
+/// Run every registered finding in a context the caller keeps, so analyses computed for
+/// the findings (the reachability regions) can serve the caller afterwards.
+pub fn analyze_in(context: &Context<'_>) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = findings::FINDINGS
         .iter()
-        .flat_map(|finding| (finding.run)(&context))
+        .flat_map(|finding| (finding.run)(context))
         .collect();
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     diagnostics
@@ -32,8 +37,14 @@ pub fn analyze(loaded: &LoadResult) -> Vec<Diagnostic> {
 /// findings, after the run's configuration (inline suppressions, then levels), ordered by
 /// position. The check pipeline and the language server both come through here.
 pub fn diagnose(loaded: &LoadResult, levels: &LevelConfig) -> Vec<Diagnostic> {
+    diagnose_in(&Context::new(loaded), levels)
+}
+
+/// [`diagnose`] in a context the caller keeps (see [`analyze_in`]).
+pub fn diagnose_in(context: &Context<'_>, levels: &LevelConfig) -> Vec<Diagnostic> {
+    let loaded = context.loaded;
     let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(analyze(loaded));
+    diagnostics.extend(analyze_in(context));
     // No re-sorting here: load errors keep the reference's order (version, then settings
     // in its fixed key order, then rules; CI compares `compat_message` lists exactly),
     // and the findings after them are already in source order.

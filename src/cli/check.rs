@@ -14,10 +14,9 @@ use super::output::{ColorChoice, human_options};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::LevelConfig;
 use crate::analysis::config::{CONFIG_FILE_NAME, LevelSetting};
-use crate::check::{CheckOptions, check_bytes};
-use crate::diagnostics::render::{
-    FileReport, github_annotations, json_report, render_human, sarif_report,
-};
+use crate::analysis::regions::render_approvals;
+use crate::check::{CheckOptions, CheckReport, check_bytes, check_json};
+use crate::diagnostics::render::{FileReport, github_annotations, render_human, sarif_report};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -32,6 +31,10 @@ pub struct CheckArgs {
     /// Read finding levels from FILE instead of the guardc.toml beside each policy.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Also print the approval partition: which calls are auto-allowed, approvable,
+    /// hard-denied or warned, with example calls per tool (human and json formats).
+    #[arg(long)]
+    pub approvals: bool,
     #[command(flatten)]
     pub levels: LevelFlags,
 }
@@ -158,6 +161,13 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> u8 {
 }
 
 fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
+    if args.approvals && matches!(args.format, Format::Sarif | Format::Github) {
+        return Err(
+            "--approvals is a report, not findings: use it with --format human or \
+                    --format json"
+                .to_owned(),
+        );
+    }
     let flags = args.levels.to_config()?;
     let paths = resolve_paths(&args.paths)?;
     let mut configs = ConfigFiles::default();
@@ -170,31 +180,24 @@ fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
         let options = CheckOptions {
             deny_warnings: args.deny_warnings,
             levels,
+            approvals: args.approvals,
         };
         let report = check_bytes(&path.display().to_string(), &bytes, &options);
         reports.push((report, options));
     }
-    let files: Vec<FileReport<'_>> = reports
-        .iter()
-        .map(|(r, _)| FileReport {
-            source: &r.source,
-            diagnostics: &r.diagnostics,
-        })
-        .collect();
+    let failed = reports.iter().any(|(r, options)| r.fails(options));
+    let reports: Vec<CheckReport> = reports.into_iter().map(|(r, _)| r).collect();
+    let files: Vec<FileReport<'_>> = reports.iter().map(CheckReport::file_report).collect();
     let output = match args.format {
-        Format::Json => format!("{}\n", json_report(&files)),
+        Format::Json => format!("{}\n", check_json(&reports, args.approvals)),
         Format::Sarif => format!("{:#}\n", sarif_report(&files)),
         Format::Github => github_annotations(&files),
-        Format::Human => human_text(&files, color),
+        Format::Human => human_text(&reports, color),
     };
     // A closed pipe (`guardc check | head`) ends the output, not the run: the exit code
     // still reports the findings.
     let _ = std::io::stdout().lock().write_all(output.as_bytes());
-    Ok(if reports.iter().any(|(r, options)| r.fails(options)) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
 /// The configuration files read so far, by path: policies in one directory share one.
@@ -232,13 +235,19 @@ impl ConfigFiles {
     }
 }
 
-fn human_text(files: &[FileReport<'_>], color: ColorChoice) -> String {
+fn human_text(reports: &[CheckReport], color: ColorChoice) -> String {
     let options = human_options(color, false);
     let mut out = String::new();
     let mut errors = 0;
     let mut warnings = 0;
-    for file in files {
-        out.push_str(&render_human(file, options));
+    for report in reports {
+        let file = report.file_report();
+        out.push_str(&render_human(&file, options));
+        if let Some(approvals) = &report.approvals {
+            out.push_str(&format!("{}: ", report.source.name()));
+            out.push_str(&render_approvals(approvals));
+            out.push('\n');
+        }
         errors += file.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += file
             .diagnostics
@@ -246,10 +255,10 @@ fn human_text(files: &[FileReport<'_>], color: ColorChoice) -> String {
             .filter(|d| d.level == crate::diagnostics::Level::Warning)
             .count();
     }
-    let noun = if files.len() == 1 { "file" } else { "files" };
+    let noun = if reports.len() == 1 { "file" } else { "files" };
     out.push_str(&format!(
         "checked {} {noun}: {errors} error(s), {warnings} warning(s)\n",
-        files.len()
+        reports.len()
     ));
     out
 }
