@@ -5,17 +5,35 @@
 /// Optimal string alignment distance (Levenshtein plus adjacent transposition), so that
 /// `contaisn` is one edit from `contains`, as a reader would count it.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    edit_distance_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`edit_distance`] when it is at most `limit`, else `None`, found without finishing
+/// the table once it cannot come back under the limit. Suggestions only accept one or
+/// two edits, and the analyzer compares every tool of a large policy with every known
+/// name, so stopping early matters there.
+pub fn edit_distance_within(a: &str, b: &str, limit: usize) -> Option<usize> {
+    if letter_count_bound(a, b).is_some_and(|bound| bound > limit) {
+        return None;
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
     // Out-of-range reads only happen on the unused borders; reading them as "far away"
     // keeps the recurrence free of panicking indexing.
-    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(usize::MAX / 2);
-    // Rows for prefixes of `a` of length i-1 and i; each holds distances to every prefix
-    // of `b`.
-    let mut before: Vec<usize> = Vec::new();
+    let far = usize::MAX / 2;
+    let at = |row: &[usize], j: usize| row.get(j).copied().unwrap_or(far);
+    // Rows for prefixes of `a` of length i-1 and i (and i-2 for transpositions); each
+    // holds distances to every prefix of `b`. Three buffers, rotated, so a comparison
+    // allocates nothing per row.
+    let mut before: Vec<usize> = vec![far; b.len() + 1];
     let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = Vec::with_capacity(b.len() + 1);
+    let mut previous_min = 0;
     for (i, &ca) in a.iter().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
+        current.clear();
         current.push(i + 1);
         for (j, &cb) in b.iter().enumerate() {
             let substitute = at(&previous, j) + usize::from(ca != cb);
@@ -28,14 +46,49 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
             }
             current.push(best);
         }
-        before = std::mem::replace(&mut previous, current);
+        // A row's cells come from the two rows above it, so once two consecutive rows
+        // are over the limit, every later row is too.
+        let current_min = current.iter().copied().min().unwrap_or(far);
+        if current_min > limit && previous_min > limit {
+            return None;
+        }
+        previous_min = current_min;
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    previous.last().copied().unwrap_or(0)
+    previous
+        .last()
+        .copied()
+        .filter(|&distance| distance <= limit)
+}
+
+/// A lower bound of the edit distance of two ASCII strings, from their letter counts:
+/// every edit adds at most one letter that the other string lacks on each side, so the
+/// larger surplus cannot exceed the distance. It costs no allocation, which is the
+/// point: most comparisons of a did-you-mean search end here. `None` for non-ASCII text.
+fn letter_count_bound(a: &str, b: &str) -> Option<usize> {
+    if !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    let mut counts = [0i32; 128];
+    for byte in a.bytes() {
+        if let Some(count) = counts.get_mut(usize::from(byte)) {
+            *count += 1;
+        }
+    }
+    for byte in b.bytes() {
+        if let Some(count) = counts.get_mut(usize::from(byte)) {
+            *count -= 1;
+        }
+    }
+    let surplus_a: i32 = counts.iter().filter(|&&c| c > 0).sum();
+    let surplus_b: i32 = counts.iter().filter(|&&c| c < 0).map(|&c| -c).sum();
+    usize::try_from(surplus_a.max(surplus_b)).ok()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{edit_distance, edit_distance_within};
 
     #[test]
     fn edit_distance_counts_transpositions_once() {
@@ -47,5 +100,40 @@ mod tests {
         assert_eq!(edit_distance("", "ab"), 2);
         assert_eq!(edit_distance("eq", "equals"), 4);
         assert_eq!(edit_distance("below", "allow"), 2);
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_one() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "bash",
+            "bsh",
+            "shell",
+            "sehll",
+            "file_read",
+            "fille_read",
+            "contains",
+            "contaisn",
+            "abcdef",
+            "badcfe",
+            "Read12",
+            "Read",
+        ];
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                for limit in 0..4 {
+                    let bounded = edit_distance_within(a, b, limit);
+                    assert_eq!(
+                        bounded,
+                        (full <= limit).then_some(full),
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
     }
 }

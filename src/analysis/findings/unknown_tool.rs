@@ -9,10 +9,13 @@
 //! with the length of the known name (none under four letters, one up to five, two
 //! beyond), so that short names of one's own (`ls`, `psql`) are not taken for typos.
 
+use std::collections::HashMap;
+
 use super::Finding;
-use super::support::{edit_distance, max_distance};
+use super::support::max_distance;
 use super::tool_families::{all_names, is_known};
 use crate::analysis::Context;
+use crate::diagnostics::suggest::edit_distance_within;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::pattern::{ToolPattern, casefold};
 use crate::source::Span;
@@ -38,16 +41,48 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
     let Some(policy) = context.policy() else {
         return Vec::new();
     };
-    policy
-        .rules
-        .iter()
-        .flat_map(|rule| {
-            rule.patterns
-                .iter()
-                .zip(&rule.spans.patterns)
-                .filter_map(move |(pattern, span)| check(rule.index, pattern, *span))
-        })
-        .collect()
+    let mut names = KnownNames::new();
+    let mut diagnostics = Vec::new();
+    for rule in &policy.rules {
+        for (pattern, span) in rule.patterns.iter().zip(&rule.spans.patterns) {
+            diagnostics.extend(check(&mut names, rule.index, pattern, *span));
+        }
+    }
+    diagnostics
+}
+
+/// The known names, folded once, and the answer for every tool seen so far. Large
+/// policies name a handful of tools thousands of times; without the memo the edit
+/// distances to every known name dominated `check` on 10,000 rules.
+struct KnownNames {
+    folded: Vec<(String, &'static str)>,
+    seen: HashMap<String, Option<&'static str>>,
+}
+
+impl KnownNames {
+    fn new() -> Self {
+        Self {
+            folded: all_names()
+                .map(|name| (casefold(name).into_owned(), name))
+                .collect(),
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The suggestion for a tool that is not known, if it is close to a known name.
+    fn suggestion(&mut self, tool: &str) -> Option<&'static str> {
+        let folded = casefold(tool).into_owned();
+        if let Some(answer) = self.seen.get(&folded) {
+            return *answer;
+        }
+        let answer = if is_known(&folded) {
+            None
+        } else {
+            closest_known(&self.folded, &folded)
+        };
+        self.seen.insert(folded, answer);
+        answer
+    }
 }
 
 /// The tool segment of a pattern, when it is literal text.
@@ -59,11 +94,14 @@ fn literal_tool(pattern: &ToolPattern) -> Option<&str> {
 /// The known name closest to `tool` (compared case-folded), within the allowed
 /// distance; ties go to the name listed first (a family's canonical name before its
 /// aliases).
-fn closest_known(tool: &str) -> Option<&'static str> {
-    let folded = casefold(tool);
-    all_names()
-        .map(|name| (edit_distance(&folded, &casefold(name)), name))
-        .filter(|&(distance, name)| distance > 0 && distance <= allowed_distance(name))
+fn closest_known(known: &[(String, &'static str)], folded: &str) -> Option<&'static str> {
+    known
+        .iter()
+        .filter_map(|(name, original)| {
+            let distance = edit_distance_within(folded, name, allowed_distance(original))?;
+            Some((distance, *original))
+        })
+        .filter(|&(distance, _)| distance > 0)
         .min_by_key(|&(distance, _)| distance)
         .map(|(_, name)| name)
 }
@@ -78,12 +116,14 @@ fn allowed_distance(name: &str) -> usize {
     }
 }
 
-fn check(rule: usize, pattern: &ToolPattern, span: Span) -> Option<Diagnostic> {
+fn check(
+    names: &mut KnownNames,
+    rule: usize,
+    pattern: &ToolPattern,
+    span: Span,
+) -> Option<Diagnostic> {
     let tool = literal_tool(pattern)?;
-    if is_known(&casefold(tool)) {
-        return None;
-    }
-    let known = closest_known(tool)?;
+    let known = names.suggestion(tool)?;
     Some(
         Diagnostic::new(
             &INFO,
@@ -101,14 +141,19 @@ fn check(rule: usize, pattern: &ToolPattern, span: Span) -> Option<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use super::closest_known;
+    use super::KnownNames;
 
     #[test]
     fn typos_and_own_tools() {
-        assert_eq!(closest_known("Bsh"), Some("Bash"));
-        assert_eq!(closest_known("fille_read"), Some("file_read"));
-        assert_eq!(closest_known("github"), None);
-        assert_eq!(closest_known("ls"), None);
-        assert_eq!(closest_known("psql"), None);
+        let mut names = KnownNames::new();
+        assert_eq!(names.suggestion("Bsh"), Some("Bash"));
+        assert_eq!(names.suggestion("fille_read"), Some("file_read"));
+        assert_eq!(names.suggestion("FILLE_READ"), Some("file_read"));
+        assert_eq!(names.suggestion("github"), None);
+        assert_eq!(names.suggestion("ls"), None);
+        assert_eq!(names.suggestion("psql"), None);
+        assert_eq!(names.suggestion("Bash"), None, "known names are not typos");
+        // The memo answers a repeated tool the same way.
+        assert_eq!(names.suggestion("bsh"), Some("Bash"));
     }
 }

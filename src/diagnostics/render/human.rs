@@ -3,10 +3,10 @@
 //! the witness calls that prove a finding.
 
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
 
+use super::snippet_source::SnippetSource;
 use super::{FileReport, witness_line};
 use crate::diagnostics::{Diagnostic, Level};
 
@@ -38,12 +38,12 @@ pub fn render_human(file: &FileReport<'_>, options: HumanOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
-    let source = NamedSource::new(file.source.name(), Arc::<str>::from(file.source.text()));
+    let source = SnippetSource::new(file.source);
     let mut out = String::new();
     for diagnostic in file.diagnostics {
         let view = MietteView {
             diagnostic,
-            source: source.clone(),
+            source: &source,
             help: help_text(diagnostic),
         };
         // Writing into a String cannot fail; a formatting error would only drop text.
@@ -62,7 +62,7 @@ fn help_text(diagnostic: &Diagnostic) -> Option<String> {
 /// A diagnostic seen through miette's trait, borrowing its source.
 struct MietteView<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: &'a SnippetSource<'a>,
     help: Option<String>,
 }
 
@@ -103,7 +103,7 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        Some(self.source)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

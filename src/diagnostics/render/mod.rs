@@ -11,6 +11,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+mod snippet_source;
 
 pub use github::github_annotations;
 #[cfg(feature = "render")]
