@@ -2,7 +2,9 @@
 //! document, split into its stages so a miss can be attributed.
 //!
 //! - `load`: bytes → syntax tree → validated, lowered policy (`policy::load`);
-//! - `check`: load + the analyzer (`check::check_bytes`), what `guardc check` runs;
+//! - `check`: load + the analyzer (`check::check_bytes`), the library's check;
+//! - `check+human`: the same and the human rendering of every finding, what
+//!   `guardc check` does before printing (the budget's `check` figure);
 //! - `compile`: `CompiledPolicy::new` on an already loaded policy (the automaton);
 //! - `load+compile`: load + `CompiledPolicy::new`, what `guardc eval POLICY.yaml` pays
 //!   before its first decision;
@@ -34,6 +36,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
 use guardc::check::{CheckOptions, check_bytes};
+use guardc::diagnostics::render::{HumanOptions, render_human};
 use guardc::eval::CompiledPolicy;
 use guardc::policy::load;
 use guardc::source::SourceFile;
@@ -83,6 +86,12 @@ fn compile(c: &mut Criterion) {
             }
             group.bench_with_input(BenchmarkId::new("check", rules), bytes, |b, bytes| {
                 b.iter(|| check_bytes(&name, black_box(bytes), &options))
+            });
+            group.bench_with_input(BenchmarkId::new("check+human", rules), bytes, |b, bytes| {
+                b.iter(|| {
+                    let report = check_bytes(&name, black_box(bytes), &options);
+                    render_human(&report.file_report(), HumanOptions::default())
+                })
             });
             group.bench_with_input(BenchmarkId::new("build", rules), bytes, |b, bytes| {
                 b.iter(|| {

@@ -230,6 +230,28 @@ fn spans_cover_the_source_text() {
     );
 }
 
+/// A quoted scalar ends at its closing quote, not at the comment after it, with the
+/// styles' escapes (`''`, `\"`) and across line folds.
+#[test]
+fn quoted_spans_stop_at_the_closing_quote() {
+    let text = "rules:\n  - deny: 'Bash:*'     # note\n    reason: 'it''s'  # x\n    id: \"a\\\"b\"   # y\n    name: 'two\n      lines'  # z\n";
+    let (source, parsed) = load(text);
+    let root = parsed.root.unwrap();
+    let rules = root.as_map().unwrap().get("rules").unwrap();
+    let NodeKind::Seq(items) = &rules.kind else {
+        panic!()
+    };
+    let rule = items[0].as_map().unwrap();
+    let slices: Vec<&str> = ["deny", "reason", "id", "name"]
+        .iter()
+        .map(|key| source.slice(rule.get(key).unwrap().span))
+        .collect();
+    assert_eq!(
+        slices,
+        ["'Bash:*'", "'it''s'", "\"a\\\"b\"", "'two\n      lines'"]
+    );
+}
+
 #[test]
 fn duplicate_keys_keep_the_last_value_at_the_first_position() {
     let text = "rules:\n  - id: one\n    deny: x\n    deny: y\n    id: two\n    deny: z\n";

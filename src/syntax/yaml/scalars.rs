@@ -32,7 +32,10 @@ impl Builder<'_> {
                 self.tabs.record_block(Span::new(span.start, end));
                 value = self.chomp(value, Span::new(span.start, end));
             }
-            YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => self.tabs.record_quoted(span),
+            YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => {
+                span = quoted_span(self.text, span, style);
+                self.tabs.record_quoted(span);
+            }
             YamlStyle::Plain => {}
         }
         if value.is_empty() && style == YamlStyle::Plain && tag.is_none() && anchor == 0 {
@@ -282,4 +285,37 @@ impl Builder<'_> {
         )
         .with_help("remove the tag or change the value to match it")
     }
+}
+
+/// The span of a quoted scalar, from its opening quote to its closing one. The parser's
+/// span of a quoted scalar can run on over the blanks and the comment after it
+/// (`'Bash:*'   # note`), and an underline that covers the comment reads as if the
+/// comment were part of the value. The text is scanned from the opening quote with the
+/// style's escapes (`''` in single quotes, a backslash in double quotes); a span that
+/// does not start at a quote is left as the parser gave it.
+fn quoted_span(text: &str, span: Span, style: YamlStyle) -> Span {
+    let Some(rest) = text.get(span.start..span.end) else {
+        return span;
+    };
+    let quote = if style == YamlStyle::SingleQuoted {
+        '\''
+    } else {
+        '"'
+    };
+    let mut chars = rest.char_indices();
+    if chars.next().map(|(_, c)| c) != Some(quote) {
+        return span;
+    }
+    while let Some((at, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            let doubled = quote == '\'' && rest.get(at + 1..).is_some_and(|r| r.starts_with('\''));
+            if !doubled {
+                return Span::new(span.start, span.start + at + 1);
+            }
+            chars.next();
+        }
+    }
+    span
 }
