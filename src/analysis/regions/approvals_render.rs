@@ -11,7 +11,7 @@ use super::approvals::{ApprovalReport, ClassSummary};
 use crate::diagnostics::Witness;
 use crate::diagnostics::render::witness_json;
 
-/// The partition as text, one paragraph per class with example calls per tool.
+/// The partition as text, one paragraph per class with example calls (a few per tool).
 pub fn render_approvals(report: &ApprovalReport) -> String {
     let mut out = String::new();
     if let Some(reason) = &report.incomplete {
@@ -46,11 +46,10 @@ fn render_class(out: &mut String, report: &ApprovalReport, summary: &ClassSummar
         summary.regions,
         deciders(report, summary)
     );
-    for (tool, calls) in &summary.examples {
-        let _ = writeln!(out, "  {tool}:");
-        for call in calls {
-            let _ = writeln!(out, "    {}", call_line(call));
-        }
+    // Calls are grouped by tool for variety, but each names its tool already, so they
+    // are listed without tool headings.
+    for call in summary.examples.iter().flat_map(|(_, calls)| calls) {
+        let _ = writeln!(out, "  {}", call_line(call));
     }
 }
 

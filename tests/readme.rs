@@ -1,0 +1,142 @@
+//! The README's terminal sessions are real: every ```` ```console ```` block of README.md
+//! is run, command by command, and its output must be what the block shows.
+//!
+//! A README is the first thing a user runs, and pasted output goes stale silently when a
+//! message or a span changes. Commands run through `sh` in the repository root with the
+//! built `guardc` first on `PATH`; `/tmp/` in a block means a scratch directory of this
+//! test (so parallel runs do not share files), and is written back as `/tmp/` in the
+//! output compared. `$ echo $?` shows the exit code of the command before it. A block
+//! that should not run is marked ```` ```text ```` instead.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test: a missing README or a failed spawn fails the test"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One command of a console block and the output the README shows for it.
+#[derive(Debug)]
+struct Step {
+    line: usize,
+    command: String,
+    expected: String,
+}
+
+/// The console blocks of a Markdown text, each as its steps.
+fn console_blocks(markdown: &str) -> Vec<Vec<Step>> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Vec<Step>> = None;
+    for (index, line) in markdown.lines().enumerate() {
+        match current.as_mut() {
+            None if line.trim_end() == "```console" => current = Some(Vec::new()),
+            None => {}
+            Some(_) if line.trim_end() == "```" => blocks.extend(current.take()),
+            Some(steps) => {
+                if let Some(command) = line.strip_prefix("$ ") {
+                    steps.push(Step {
+                        line: index + 1,
+                        command: command.to_owned(),
+                        expected: String::new(),
+                    });
+                } else if let Some(step) = steps.last_mut() {
+                    step.expected.push_str(line);
+                    step.expected.push('\n');
+                }
+            }
+        }
+    }
+    blocks
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch directory for one block, standing in for `/tmp`.
+fn scratch(block: usize) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("readme-block-{block}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Run one step; returns its combined output (stdout, then stderr) and exit code.
+fn run(command: &str, tmp: &Path, previous_code: i32) -> (String, i32) {
+    if command == "echo $?" {
+        return (format!("{previous_code}\n"), 0);
+    }
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_guardc"));
+    let bin_dir = binary.parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let tmp_prefix = format!("{}/", tmp.display());
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(command.replace("/tmp/", &tmp_prefix))
+        .current_dir(root())
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .unwrap();
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    (
+        text.replace(&tmp_prefix, "/tmp/"),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn readme_console_blocks_show_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let blocks = console_blocks(&readme);
+    assert!(
+        blocks.len() >= 8,
+        "the README shows its commands in console blocks"
+    );
+    let mut mismatches = Vec::new();
+    let mut steps_run = 0;
+    for (number, steps) in blocks.iter().enumerate() {
+        let tmp = scratch(number);
+        let mut code = 0;
+        for step in steps {
+            let (output, status) = run(&step.command, &tmp, code);
+            code = status;
+            steps_run += 1;
+            if output != step.expected {
+                mismatches.push(format!(
+                    "README.md line {}: `$ {}`\n--- README shows\n{}--- the command prints\n{}",
+                    step.line, step.command, step.expected, output
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {steps_run} README commands print something else:\n\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn console_blocks_are_split_into_commands_and_outputs() {
+    let markdown =
+        "text\n```console\n$ guardc a\nout 1\n\nout 2\n$ echo $?\n1\n```\n```sh\n$ not run\n```\n";
+    let blocks = console_blocks(markdown);
+    assert_eq!(blocks.len(), 1);
+    let commands: Vec<(&str, &str, usize)> = blocks[0]
+        .iter()
+        .map(|s| (s.command.as_str(), s.expected.as_str(), s.line))
+        .collect();
+    assert_eq!(
+        commands,
+        [("guardc a", "out 1\n\nout 2\n", 3), ("echo $?", "1\n", 7)]
+    );
+}
