@@ -9,7 +9,7 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witness,
+    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witnesses,
 };
 use crate::analysis::Context;
 use crate::analysis::regions::{Reach, rule_label};
@@ -42,7 +42,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             if !rule.hitl_eligible() {
                 return None;
             }
-            let (witness, _) = unreachable_witness(policy, map, rule, blocked)?;
+            let (witnesses, _) = unreachable_witnesses(policy, map, rule, blocked)?;
             let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
             let diagnostic = Diagnostic::new(
                 &INFO,
@@ -60,7 +60,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                  earlier rules so that they leave these calls alone",
                 first.unwrap_or_else(|| "the rules that block it".to_owned())
             ));
-            let mut diagnostic = finish(diagnostic, rule, vec![witness]);
+            let mut diagnostic = finish(diagnostic, rule, witnesses);
             diagnostic.related = blockers(policy, blocked);
             Some(diagnostic)
         })

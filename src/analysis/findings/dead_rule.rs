@@ -12,7 +12,8 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, plural_verb, rule_span, rules_with_reach, unreachable_witness,
+    blocker_names, blockers, finish, plural_verb, rule_span, rules_with_reach,
+    unreachable_witnesses,
 };
 use crate::analysis::Context;
 use crate::analysis::regions::{Reach, rule_label};
@@ -48,7 +49,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             }
             // Reported here unless a call proves that another effect takes some of the
             // rule's calls (that is `unreachable-rule`).
-            let (witness, other_effect) = unreachable_witness(policy, map, rule, blocked)?;
+            let (witnesses, other_effect) = unreachable_witnesses(policy, map, rule, blocked)?;
             if other_effect {
                 return None;
             }
@@ -84,7 +85,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                  callers see",
                 first.unwrap_or_else(|| "its blockers".to_owned())
             ));
-            let mut diagnostic = finish(diagnostic, rule, vec![witness]);
+            let mut diagnostic = finish(diagnostic, rule, witnesses);
             diagnostic.related = blockers(policy, blocked);
             Some(diagnostic)
         })

@@ -6,6 +6,8 @@
 //! "decided earlier" really is decided by an earlier rule when the interpreter runs it,
 //! and a call "of rule r" really passes every gate of rule r.
 
+use std::cell::Cell;
+
 use crate::analysis::Context;
 use crate::analysis::regions::{
     Call, FinalRef, Reach, RegionMap, Unreachable, matches_rule, rule_label,
@@ -95,21 +97,28 @@ pub fn blocker_names(policy: &Policy, blocked: &Unreachable) -> String {
 /// A witness for an unreachable rule: a call decided by an earlier rule (and, when the
 /// rule is exact, one the rule itself matches), with another effect than the rule's when
 /// one of the candidates shows it. The flag says whether it does: an unreachable rule is
-/// reported as losing its intent (`unreachable-rule`) only when a call proves it.
-pub fn unreachable_witness(
+/// reported as losing its intent (`unreachable-rule`) only when a call proves it. The
+/// index is the rule that decides the witness.
+fn unreachable_witness(
     policy: &Policy,
     map: &RegionMap,
     rule: &Rule,
     blocked: &Unreachable,
-) -> Option<(Witness, bool)> {
+) -> Option<(Witness, bool, usize)> {
+    let decider = Cell::new(None);
     let earlier = |call: &Call, decision: &Decision| {
-        decision.rule_index().is_some_and(|q| q < rule.index)
-            && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call))
+        let by = decision.rule_index().filter(|&q| q < rule.index);
+        let ok =
+            by.is_some() && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call));
+        if ok {
+            decider.set(by);
+        }
+        ok
     };
     let other = |call: &Call, decision: &Decision| {
-        earlier(call, decision) && decision.effect != rule.effect
+        decision.effect != rule.effect && earlier(call, decision)
     };
-    blocked
+    let found = blocked
         .different_effect
         .then(|| map.witness(policy, &blocked.witnesses, other))
         .flatten()
@@ -117,7 +126,38 @@ pub fn unreachable_witness(
         .or_else(|| {
             map.witness(policy, &blocked.witnesses, earlier)
                 .map(|w| (w, false))
-        })
+        })?;
+    Some((found.0, found.1, decider.get()?))
+}
+
+/// Witnesses shown per unreachable rule at most (the first witness included).
+const WITNESSES_PER_FINDING: usize = 3;
+
+/// The witnesses of an unreachable rule: [`unreachable_witness`] first, then one call
+/// for each other blocker that decides some of the rule's calls, so that a rule covered
+/// only by several rules together shows how each of them takes its share.
+pub fn unreachable_witnesses(
+    policy: &Policy,
+    map: &RegionMap,
+    rule: &Rule,
+    blocked: &Unreachable,
+) -> Option<(Vec<Witness>, bool)> {
+    let (first, other_effect, first_decider) = unreachable_witness(policy, map, rule, blocked)?;
+    let mut witnesses = vec![first];
+    for &blocker in &blocked.blockers {
+        if witnesses.len() >= WITNESSES_PER_FINDING {
+            break;
+        }
+        if blocker == first_decider {
+            continue;
+        }
+        let by_blocker = map.witness(policy, &blocked.witnesses, |call, decision| {
+            decision.rule_index() == Some(blocker)
+                && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call))
+        });
+        witnesses.extend(by_blocker);
+    }
+    Some((witnesses, other_effect))
 }
 
 /// A witness decided by the rule itself.

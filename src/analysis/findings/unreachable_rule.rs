@@ -10,7 +10,7 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witness,
+    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witnesses,
 };
 use crate::analysis::Context;
 use crate::analysis::regions::{Reach, rule_label};
@@ -44,7 +44,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             if rule.hitl_eligible() {
                 return None;
             }
-            let (witness, other_effect) = unreachable_witness(policy, map, rule, blocked)?;
+            let (witnesses, other_effect) = unreachable_witnesses(policy, map, rule, blocked)?;
             if !other_effect {
                 return None;
             }
@@ -67,7 +67,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                  earlier rules, or delete it if their decisions are intended",
                 first.unwrap_or_else(|| "its blockers".to_owned())
             ));
-            let mut diagnostic = finish(diagnostic, rule, vec![witness]);
+            let mut diagnostic = finish(diagnostic, rule, witnesses);
             diagnostic.related = blockers(policy, blocked);
             Some(diagnostic)
         })
