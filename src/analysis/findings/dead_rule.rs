@@ -12,7 +12,7 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, plural_verb, rule_span, rules_with_reach,
+    blocker_names, blockers, finish, plural_verb, rule_names, rule_span, rules_with_reach,
     unreachable_witnesses,
 };
 use crate::analysis::Context;
@@ -63,6 +63,18 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                         rule_label(policy, rule.index),
                         blocker_names(policy, blocked)
                     )
+                } else if !blocked.opaque_other.is_empty() {
+                    // An earlier conditional rule of another effect may take some of
+                    // these calls; the analysis cannot tell which, so it is named
+                    // rather than claimed away.
+                    format!(
+                        "{} can never decide: every call it matches is {} by {}, unless {} \
+                         decides it first (its conditions are not modelled)",
+                        rule_label(policy, rule.index),
+                        past(rule.effect),
+                        blocker_names(policy, blocked),
+                        rule_names(policy, &blocked.opaque_other)
+                    )
                 } else {
                     format!(
                         "{} can never decide: every call it matches is already {} by {}",
@@ -72,14 +84,16 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                     )
                 },
             )
-            .with_label(if blocked.different_effect {
-                "dead: earlier rules decide all of these calls".to_owned()
-            } else {
-                format!(
-                    "dead: earlier rules {} all of these calls",
-                    plural_verb(rule.effect)
-                )
-            })
+            .with_label(
+                if blocked.different_effect || !blocked.opaque_other.is_empty() {
+                    "dead: earlier rules decide all of these calls".to_owned()
+                } else {
+                    format!(
+                        "dead: earlier rules {} all of these calls",
+                        plural_verb(rule.effect)
+                    )
+                },
+            )
             .with_help(format!(
                 "delete this rule, or move it above {} if its reason or id should be the one \
                  callers see",

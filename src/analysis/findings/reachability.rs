@@ -80,13 +80,17 @@ pub fn blockers(policy: &Policy, blocked: &Unreachable) -> Vec<Related> {
 
 /// `rules[0] (a), rules[1] and 2 more`.
 pub fn blocker_names(policy: &Policy, blocked: &Unreachable) -> String {
-    let names: Vec<String> = blocked
-        .blockers
+    rule_names(policy, &blocked.blockers)
+}
+
+/// `rules[1] (reads), rules[4] and 2 more`: the first few rules by label.
+pub fn rule_names(policy: &Policy, indices: &[usize]) -> String {
+    let names: Vec<String> = indices
         .iter()
         .take(MAX_BLOCKERS_SHOWN)
         .map(|&q| rule_label(policy, q))
         .collect();
-    let more = blocked.blockers.len().saturating_sub(MAX_BLOCKERS_SHOWN);
+    let more = indices.len().saturating_sub(MAX_BLOCKERS_SHOWN);
     let mut text = join_and(&names);
     if more > 0 {
         text.push_str(&format!(" and {more} more"));
@@ -108,8 +112,10 @@ fn unreachable_witness(
     let decider = Cell::new(None);
     let earlier = |call: &Call, decision: &Decision| {
         let by = decision.rule_index().filter(|&q| q < rule.index);
-        let ok =
-            by.is_some() && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call));
+        // The call must be one of the rule's own, also for an opaque rule: its encoded
+        // language is larger than what it matches, and a call outside what it matches
+        // proves nothing about it.
+        let ok = by.is_some() && matches_rule(policy, rule.index, call);
         if ok {
             decider.set(by);
         }
@@ -120,11 +126,11 @@ fn unreachable_witness(
     };
     let found = blocked
         .different_effect
-        .then(|| map.witness(policy, &blocked.witnesses, other))
+        .then(|| map.witness_for(policy, Some(rule), &blocked.witnesses, other))
         .flatten()
         .map(|w| (w, true))
         .or_else(|| {
-            map.witness(policy, &blocked.witnesses, earlier)
+            map.witness_for(policy, Some(rule), &blocked.witnesses, earlier)
                 .map(|w| (w, false))
         })?;
     Some((found.0, found.1, decider.get()?))
@@ -151,10 +157,10 @@ pub fn unreachable_witnesses(
         if blocker == first_decider {
             continue;
         }
-        let by_blocker = map.witness(policy, &blocked.witnesses, |call, decision| {
-            decision.rule_index() == Some(blocker)
-                && (map.is_opaque(rule.index) || matches_rule(policy, rule.index, call))
-        });
+        let by_blocker =
+            map.witness_for(policy, Some(rule), &blocked.witnesses, |call, decision| {
+                decision.rule_index() == Some(blocker) && matches_rule(policy, rule.index, call)
+            });
         witnesses.extend(by_blocker);
     }
     Some((witnesses, other_effect))
@@ -167,7 +173,7 @@ pub fn deciding_witness(
     rule: &Rule,
     candidates: &[FinalRef],
 ) -> Option<Witness> {
-    map.witness(policy, candidates, |_, decision| {
+    map.witness_for(policy, Some(rule), candidates, |_, decision| {
         decision.rule_index() == Some(rule.index)
     })
 }
@@ -181,7 +187,7 @@ pub fn decided_earlier_witness(
     accept: impl Fn(&Rule) -> bool,
 ) -> Option<(Witness, usize)> {
     let mut decider = None;
-    let witness = map.witness(policy, candidates, |call, decision| {
+    let witness = map.witness_for(policy, Some(rule), candidates, |call, decision| {
         let Some(q) = decision.rule_index().filter(|&q| q < rule.index) else {
             return false;
         };

@@ -116,8 +116,27 @@ fn unreachable(
     Unreachable {
         blockers: cover(rules, rule.index, states, first_pick),
         different_effect,
+        opaque_other: opaque_other_effect(rules, rule, states),
         witnesses: preferred,
     }
+}
+
+/// The opaque rules with another effect than `rule` that come before the decider in
+/// some state of it: they decide those requests instead whenever their conditions hold.
+fn opaque_other_effect(rules: Rules<'_>, rule: &Rule, states: &[StateView<'_>]) -> Vec<usize> {
+    let mut found: Vec<usize> = states
+        .iter()
+        .flat_map(|s| {
+            s.rules
+                .iter()
+                .map(|&q| q as usize)
+                .take_while(|&q| q < rule.index && rules.is_opaque(q))
+        })
+        .filter(|&q| effect_of(rules, q).is_some_and(|effect| effect != rule.effect))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 /// The different-effect decider of the most states (lowest index on ties).

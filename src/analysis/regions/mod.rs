@@ -79,6 +79,10 @@ pub struct Unreachable {
     pub blockers: Vec<usize>,
     /// Some request of the rule is decided by an earlier rule with another effect.
     pub different_effect: bool,
+    /// Earlier opaque rules with another effect that may decide some of the rule's
+    /// requests before its blockers do (when their unmodelled conditions hold), so that
+    /// a message does not claim the blockers decide every call.
+    pub opaque_other: Vec<usize>,
     /// States of the rule, decided by a different-effect rule first; shortest first.
     pub witnesses: Vec<FinalRef>,
 }
@@ -274,6 +278,19 @@ impl RegionMap {
         &self,
         policy: &Policy,
         candidates: &[FinalRef],
+        accept: impl FnMut(&Call, &Decision) -> bool,
+    ) -> Option<Witness> {
+        self.witness_for(policy, None, candidates, accept)
+    }
+
+    /// [`RegionMap::witness`] for a finding about `rule`: each candidate is also tried
+    /// with the fields of the rule's opaque conditions filled in, which the encoding
+    /// leaves out (so a call of an opaque rule can be found at all).
+    pub fn witness_for(
+        &self,
+        policy: &Policy,
+        rule: Option<&Rule>,
+        candidates: &[FinalRef],
         mut accept: impl FnMut(&Call, &Decision) -> bool,
     ) -> Option<Witness> {
         candidates.iter().find_map(|&at| {
@@ -281,6 +298,11 @@ impl RegionMap {
             call.readable_variant()
                 .into_iter()
                 .chain([call])
+                .flat_map(|call| {
+                    let completed =
+                        rule.and_then(|rule| scalable::quick::completed_for(&call, rule));
+                    std::iter::once(call).chain(completed)
+                })
                 .find_map(|call| {
                     let decision = call.decide(policy);
                     accept(&call, &decision).then(|| call.witness(policy, &decision))

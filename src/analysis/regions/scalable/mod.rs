@@ -24,7 +24,7 @@
 //! not computed. A shared budget bounds the exact searches; past it, rules are unknown.
 
 mod index;
-mod quick;
+pub(super) mod quick;
 mod search;
 mod strings;
 mod union;
@@ -102,6 +102,7 @@ enum Answer {
     Unreachable {
         blockers: Vec<usize>,
         different_effect: bool,
+        opaque_other: Vec<usize>,
         witnesses: Vec<Call>,
     },
     Reachable {
@@ -126,10 +127,12 @@ fn store(map: &mut RegionMap, answer: Answer) -> Reach {
         Answer::Unreachable {
             blockers,
             different_effect,
+            opaque_other,
             witnesses,
         } => Reach::Unreachable(Unreachable {
             blockers,
             different_effect,
+            opaque_other,
             witnesses: keep(witnesses),
         }),
         Answer::Reachable {
@@ -205,7 +208,19 @@ impl<'a> Engine<'a> {
     /// call covers it alone (a broad rule written above a narrow one). Checked first
     /// because it needs an automaton of two rules instead of one of every overlapping
     /// rule, and not at all when the blocker matches every call.
+    ///
+    /// When `q` has the rule's effect but an earlier rule of another effect may take some
+    /// of its calls first, one blocker is not the whole story (the rule is not merely
+    /// dead weight): the general search below finds that rule and its witness.
     fn covered_by_one(&self, rule: &Rule, q: &Rule, call: &Call) -> Result<Option<Answer>, String> {
+        if q.effect == rule.effect
+            && self
+                .overlapping(rule, |p| p.index < q.index && p.effect != rule.effect)
+                .next()
+                .is_some()
+        {
+            return Ok(None);
+        }
         let covered = covers_by_prefix(q, rule) || {
             let alone = self.search(rule, &[q])?;
             alone.matchable && alone.free.is_empty()
@@ -213,8 +228,18 @@ impl<'a> Engine<'a> {
         Ok(covered.then(|| Answer::Unreachable {
             blockers: vec![q.index],
             different_effect: q.effect != rule.effect,
+            opaque_other: self.opaque_other_effect(rule),
             witnesses: vec![call.clone()],
         }))
+    }
+
+    /// Earlier opaque rules with another effect that may share a request with `rule`
+    /// (the index's overlap test is conservative, which is right for a "may decide").
+    fn opaque_other_effect(&self, rule: &Rule) -> Vec<usize> {
+        self.index
+            .may_overlap(rule)
+            .filter(|&q| self.is_opaque(q) && self.effect(q).is_some_and(|e| e != rule.effect))
+            .collect()
     }
 
     /// Earlier non-opaque rules that may share a request with `rule` and pass `keep`,
@@ -286,6 +311,7 @@ impl<'a> Engine<'a> {
         Ok(Answer::Unreachable {
             blockers,
             different_effect,
+            opaque_other: self.opaque_other_effect(rule),
             witnesses,
         })
     }

@@ -54,6 +54,27 @@ pub fn candidate_call(decoder: &Decoder, rule: &Rule, other: Option<&Rule>) -> O
     })
 }
 
+/// `call` with the fields that `rule`'s conditions read set from the conditions'
+/// operands, or `None` when that changes nothing. The
+/// whole-policy automaton leaves opaque conditions out of its encoding, so the calls it
+/// decodes lack their fields; this guess (re-checked like every witness) often turns
+/// such a call into one the rule really matches.
+pub fn completed_for(call: &Call, rule: &Rule) -> Option<Call> {
+    let mut completed = call.clone();
+    let rules = [rule];
+    // A field the decoded call already has may hold a value chosen for another rule's
+    // condition on the same field; the rule's own guess replaces it (the re-check
+    // decides whether the result is still a witness).
+    for condition in &rule.conditions {
+        if let Some(Some(value)) = condition_value(condition, &rules) {
+            completed
+                .context
+                .insert(condition.field.clone(), Value::String(value));
+        }
+    }
+    (completed.context != call.context).then_some(completed)
+}
+
 /// The shortest subject of the rule (and the other rule), trying pattern pairs in order.
 fn subject(rule: &Rule, other: Option<&Rule>) -> Option<String> {
     let pairs: Vec<Vec<&Glob>> = match other {
@@ -122,10 +143,28 @@ fn condition_value(condition: &Condition, rules: &[&Rule]) -> Option<Option<Stri
                     Some(Some(operand_text(operand).into_owned()))
                 }
                 Operator::In => in_items(operand).first().map(|i| Some(i.to_string())),
+                // Opaque to the analysis; a guess the re-check confirms or drops: a
+                // regular expression often matches its own text, a number just past a
+                // bound passes the comparison.
+                Operator::Matches => Some(Some(operand_text(operand).into_owned())),
+                Operator::Gt | Operator::Gte | Operator::Lt | Operator::Lte => {
+                    Some(numeric_guess(*op, &operand_text(operand)))
+                }
                 _ => Some(None),
             }
         }
     }
+}
+
+/// A number that passes `op` against the bound `text`, when it is a number.
+fn numeric_guess(op: Operator, text: &str) -> Option<String> {
+    let bound: f64 = text.trim().parse().ok()?;
+    let value = match op {
+        Operator::Gt => bound + 1.0,
+        Operator::Lt => bound - 1.0,
+        _ => bound,
+    };
+    value.is_finite().then(|| value.to_string())
 }
 
 /// The glob of a case-sensitive glob condition (scalar or `op: glob`).
