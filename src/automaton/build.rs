@@ -132,10 +132,10 @@ pub(super) fn build(
         .collect();
     (
         Automaton {
-            decider_tools,
+            decider_tools: super::tools::ToolTable::new(decider_tools),
             deciders,
             substrings,
-            gated_tools,
+            gated_tools: super::tools::ToolTable::new(gated_tools),
             gated,
             gated_substrings,
         },

@@ -45,6 +45,7 @@ mod build;
 mod candidates;
 mod serialize;
 mod substrings;
+mod tools;
 mod walk;
 
 pub use build::AutomatonLimits;
@@ -52,20 +53,21 @@ pub use serialize::AutomatonDecodeError;
 
 use regex_automata::dfa::{dense, sparse};
 
+use crate::pattern::FoldedSubject;
 use crate::policy::Policy;
 
 /// The compiled action gates of a policy.
 #[derive(Debug, Clone)]
 pub struct Automaton {
     /// Action-only patterns with a literal tool segment, by folded tool (sorted, for
-    /// binary search): a call only walks the DFAs of its own tool.
-    decider_tools: Vec<(String, Vec<DeciderChunk>)>,
+    /// the bundle; looked up by hash): a call only walks the DFAs of its own tool.
+    decider_tools: tools::ToolTable<DeciderChunk>,
     /// Other action-only patterns: per shape part, its chunks in rule order.
     deciders: Vec<Vec<DeciderChunk>>,
     /// Action-only `*literal*` and `*` patterns.
     substrings: substrings::SubstringDecider,
     /// Gated patterns with a literal tool segment, by folded tool (sorted).
-    gated_tools: Vec<(String, Vec<GatedChunk>)>,
+    gated_tools: tools::ToolTable<GatedChunk>,
     /// Other gated patterns: per shape part, its chunks in rule order.
     gated: Vec<Vec<GatedChunk>>,
     /// Gated `*literal*` and `*` patterns.
@@ -122,11 +124,11 @@ pub struct GatedPart<'a>(&'a [GatedChunk]);
 impl Automaton {
     /// The gated rules with a substring pattern that matches the call, ascending. This
     /// allocates (gated rules are checked one by one anyway); empty when there are none.
-    pub fn gated_substring_matches(&self, tool: &str, method: &str) -> Vec<u32> {
+    pub fn gated_substring_matches(&self, subject: &FoldedSubject) -> Vec<u32> {
         if self.gated_substrings.is_empty() {
             return Vec::new();
         }
-        self.gated_substrings.all_matches(tool, method)
+        self.gated_substrings.all_matches(subject.as_bytes())
     }
 }
 
@@ -135,12 +137,11 @@ impl GatedPart<'_> {
     /// returns `false` or a chunk starts at or after `before`.
     pub fn for_each_match(
         &self,
-        tool: &str,
-        method: &str,
+        subject: &FoldedSubject,
         before: usize,
         visit: impl FnMut(GatedMatches<'_>) -> bool,
     ) {
-        walk::for_each_gated_match(self.0, tool, method, before, visit);
+        walk::for_each_gated_match(self.0, subject, before, visit);
     }
 }
 
@@ -152,14 +153,14 @@ impl Automaton {
     }
 
     /// The first action-only rule whose action gate matches the call.
-    pub fn first_action_only(&self, policy: &Policy, tool: &str, method: &str) -> Option<usize> {
-        walk::first_action_only(self, policy, tool, method)
+    pub fn first_action_only(&self, policy: &Policy, subject: &FoldedSubject) -> Option<usize> {
+        walk::first_action_only(self, policy, subject)
     }
 
     /// The gated parts a call must look at: its own tool's part, if any, and the parts
     /// of patterns without a literal tool. Each is a stream of ascending rule indices.
-    pub fn gated_parts(&self, tool: &str) -> impl Iterator<Item = GatedPart<'_>> {
-        let own_tool = walk::find_tool(&self.gated_tools, tool);
+    pub fn gated_parts(&self, subject: &FoldedSubject) -> impl Iterator<Item = GatedPart<'_>> {
+        let own_tool = self.gated_tools.get(subject.tool_segment());
         own_tool
             .into_iter()
             .chain(self.gated.iter().map(Vec::as_slice))
@@ -171,7 +172,12 @@ impl Automaton {
         let deciders: usize = self
             .deciders
             .iter()
-            .chain(self.decider_tools.iter().map(|(_, chunks)| chunks))
+            .chain(
+                self.decider_tools
+                    .entries()
+                    .iter()
+                    .map(|(_, chunks)| chunks),
+            )
             .flatten()
             .map(|c| match c {
                 Chunk::Compiled { dfa, table } => {
@@ -183,7 +189,7 @@ impl Automaton {
         let gated: usize = self
             .gated
             .iter()
-            .chain(self.gated_tools.iter().map(|(_, chunks)| chunks))
+            .chain(self.gated_tools.entries().iter().map(|(_, chunks)| chunks))
             .flatten()
             .map(|c| match c {
                 Chunk::Compiled { dfa, table } => dfa.memory_usage() + table.memory_usage(),
@@ -198,7 +204,12 @@ impl Automaton {
         let deciders: Vec<Option<usize>> = self
             .deciders
             .iter()
-            .chain(self.decider_tools.iter().map(|(_, chunks)| chunks))
+            .chain(
+                self.decider_tools
+                    .entries()
+                    .iter()
+                    .map(|(_, chunks)| chunks),
+            )
             .flatten()
             .map(|c| match c {
                 Chunk::Compiled { dfa, .. } => Some(dfa.memory_usage()),
@@ -208,7 +219,7 @@ impl Automaton {
         let gated: Vec<Option<usize>> = self
             .gated
             .iter()
-            .chain(self.gated_tools.iter().map(|(_, chunks)| chunks))
+            .chain(self.gated_tools.entries().iter().map(|(_, chunks)| chunks))
             .flatten()
             .map(|c| match c {
                 Chunk::Compiled { dfa, .. } => Some(dfa.memory_usage()),

@@ -12,6 +12,7 @@ use regex_automata::dfa::{Automaton as _, dense, sparse};
 
 use super::candidates::CandidateTable;
 use super::substrings::SubstringDecider;
+use super::tools::ToolTable;
 use super::{Automaton, Chunk, DeciderChunk, DeciderTable, GatedChunk};
 
 /// Why automaton bytes could not be used.
@@ -29,7 +30,7 @@ impl std::error::Error for AutomatonDecodeError {}
 pub(super) fn to_bytes(automaton: &Automaton) -> Vec<u8> {
     let mut out = Vec::new();
     put(&mut out, len_u32(automaton.decider_tools.len()));
-    for (tool, part) in &automaton.decider_tools {
+    for (tool, part) in automaton.decider_tools.entries() {
         put_bytes(&mut out, tool.as_bytes());
         put_decider_part(&mut out, part);
     }
@@ -39,7 +40,7 @@ pub(super) fn to_bytes(automaton: &Automaton) -> Vec<u8> {
     }
     put_substrings(&mut out, &automaton.substrings);
     put(&mut out, len_u32(automaton.gated_tools.len()));
-    for (tool, part) in &automaton.gated_tools {
+    for (tool, part) in automaton.gated_tools.entries() {
         put_bytes(&mut out, tool.as_bytes());
         put_gated_part(&mut out, part);
     }
@@ -187,10 +188,10 @@ pub(super) fn from_bytes(
         return Err(corrupt("trailing bytes after the automaton"));
     }
     Ok(Automaton {
-        decider_tools,
+        decider_tools: ToolTable::new(decider_tools),
         deciders,
         substrings,
-        gated_tools,
+        gated_tools: ToolTable::new(gated_tools),
         gated,
         gated_substrings,
     })

@@ -14,7 +14,7 @@
 use aho_corasick::automaton::Automaton as _;
 use aho_corasick::{Anchored, MatchKind, dfa};
 
-use crate::pattern::{GlobItem, ToolPattern, for_each_folded_subject_byte};
+use crate::pattern::{GlobItem, ToolPattern};
 
 /// The substring rules of the decider.
 #[derive(Debug, Clone)]
@@ -110,9 +110,17 @@ impl SubstringDecider {
     }
 
     /// The lowest rule whose pattern matches the folded subject.
-    pub(super) fn first_match(&self, tool: &str, method: &str) -> Option<usize> {
+    /// The lowest rule this decider can answer, if any: a caller that already has a match
+    /// at or before it need not scan.
+    pub(super) fn first_rule(&self) -> Option<usize> {
+        let literal = self.rule_of_pattern.iter().min();
+        let always = self.always.first();
+        literal.into_iter().chain(always).min().map(|&r| r as usize)
+    }
+
+    pub(super) fn first_match(&self, subject: &[u8]) -> Option<usize> {
         let mut best: Option<u32> = None;
-        self.for_each_match(tool, method, false, |rule| {
+        self.for_each_match(subject, false, |rule| {
             best = Some(best.map_or(rule, |b| b.min(rule)));
         });
         best.map(|r| r as usize)
@@ -120,9 +128,9 @@ impl SubstringDecider {
 
     /// Every rule whose pattern matches the folded subject, ascending, without repeats.
     /// Used for gated rules, where every candidate's other gates must be checked.
-    pub(super) fn all_matches(&self, tool: &str, method: &str) -> Vec<u32> {
+    pub(super) fn all_matches(&self, subject: &[u8]) -> Vec<u32> {
         let mut rules = Vec::new();
-        self.for_each_match(tool, method, true, |rule| rules.push(rule));
+        self.for_each_match(subject, true, |rule| rules.push(rule));
         rules.sort_unstable();
         rules.dedup();
         rules
@@ -131,7 +139,7 @@ impl SubstringDecider {
     /// Calls `found` for each rule whose pattern matches (possibly more than once). With
     /// `every` unset only the lowest rule waiting for a `:` is kept, which is all a
     /// first-match search needs and keeps it allocation-free.
-    fn for_each_match(&self, tool: &str, method: &str, every: bool, mut found: impl FnMut(u32)) {
+    fn for_each_match(&self, subject: &[u8], every: bool, mut found: impl FnMut(u32)) {
         if every {
             self.always.iter().copied().for_each(&mut found);
         } else if let Some(&rule) = self.always.first() {
@@ -146,7 +154,7 @@ impl SubstringDecider {
         // `*lit*:*` occurrences wait here for a later `:`.
         let mut pending: Vec<u32> = Vec::new();
         let mut pending_min: Option<u32> = None;
-        for_each_folded_subject_byte(tool, method, |byte| {
+        for &byte in subject {
             if byte == b':' {
                 pending.drain(..).for_each(&mut found);
                 if let Some(rule) = pending_min.take() {
@@ -172,8 +180,7 @@ impl SubstringDecider {
                     }
                 }
             }
-            true
-        });
+        }
     }
 
     pub(super) fn is_empty(&self) -> bool {

@@ -10,7 +10,7 @@
 use super::interpreter::{Gate, first_failed_gate_after_action, no_match};
 use super::{Decision, Request};
 use crate::automaton::{Automaton, AutomatonFallback, AutomatonLimits, GatedMatches};
-use crate::pattern::folded_subject;
+use crate::pattern::FoldedSubject;
 use crate::policy::{Policy, Rule};
 
 /// A policy ready to decide calls: the IR plus its compiled automaton. `Send + Sync`;
@@ -83,26 +83,21 @@ impl CompiledPolicy {
         if request.tool.is_empty() {
             return Decision::engine_error();
         }
-        let first_action_only =
-            self.automaton
-                .first_action_only(&self.policy, request.tool, request.method);
+        let subject = FoldedSubject::new(request.tool, request.method);
+        let first_action_only = self.automaton.first_action_only(&self.policy, &subject);
         let mut search = GatedSearch {
             policy: &self.policy,
             request,
             bound: first_action_only.unwrap_or(usize::MAX),
             decided: None,
             skipped_by_resource: false,
-            subject: None,
+            subject: &subject,
         };
-        let substring_matches = self
-            .automaton
-            .gated_substring_matches(request.tool, request.method);
+        let substring_matches = self.automaton.gated_substring_matches(&subject);
         search.check(GatedMatches::Matched(&substring_matches));
-        for part in self.automaton.gated_parts(request.tool) {
+        for part in self.automaton.gated_parts(&subject) {
             let bound = search.bound;
-            part.for_each_match(request.tool, request.method, bound, |matches| {
-                search.check(matches)
-            });
+            part.for_each_match(&subject, bound, |matches| search.check(matches));
         }
         let decided = search
             .decided
@@ -123,8 +118,8 @@ struct GatedSearch<'p, 'r> {
     bound: usize,
     decided: Option<&'p Rule>,
     skipped_by_resource: bool,
-    /// Built only for per-rule chunks, whose action gates are checked here.
-    subject: Option<String>,
+    /// For per-rule chunks, whose action gates are checked here.
+    subject: &'r FoldedSubject,
 }
 
 impl GatedSearch<'_, '_> {
@@ -142,10 +137,7 @@ impl GatedSearch<'_, '_> {
                 return false;
             }
             if unfiltered {
-                let (tool, method) = (self.request.tool, self.request.method);
-                let subject = self
-                    .subject
-                    .get_or_insert_with(|| folded_subject(tool, method));
+                let subject = self.subject.as_str();
                 if !rule.patterns.iter().any(|p| p.matches_subject(subject)) {
                     continue;
                 }

@@ -112,6 +112,100 @@ pub fn folded_subject(tool: &str, method: &str) -> String {
     }
 }
 
+/// [`folded_subject`] as bytes, built once per decision: the compiled evaluator runs
+/// several automata over the same subject (the tool's DFAs, the shared ones, the
+/// substring scanner), and folding it once into a stack buffer is cheaper than folding
+/// it again in each walk. Subjects longer than the buffer spill to the heap.
+#[derive(Clone)]
+pub struct FoldedSubject {
+    inline: [u8; FoldedSubject::INLINE],
+    len: usize,
+    spilled: Vec<u8>,
+}
+
+impl FoldedSubject {
+    const INLINE: usize = 192;
+
+    pub fn new(tool: &str, method: &str) -> FoldedSubject {
+        let mut subject = FoldedSubject {
+            inline: [0; FoldedSubject::INLINE],
+            len: 0,
+            spilled: Vec::new(),
+        };
+        // The common case, an ASCII tool name that fits: lowercase the tool segment and
+        // copy the rest, without going through the Unicode folding tables byte by byte.
+        let total = tool.len() + 1 + method.len();
+        if tool.is_ascii()
+            && let Some(out) = subject.inline.get_mut(..total)
+        {
+            let segment = tool.find(':').unwrap_or(tool.len());
+            for (slot, (at, byte)) in out.iter_mut().zip(tool.bytes().enumerate()) {
+                *slot = if at < segment {
+                    byte.to_ascii_lowercase()
+                } else {
+                    byte
+                };
+            }
+            if let Some(rest) = out.get_mut(tool.len()..) {
+                if let Some((colon, method_out)) = rest.split_first_mut() {
+                    *colon = b':';
+                    method_out.copy_from_slice(method.as_bytes());
+                }
+            }
+            subject.len = total;
+            return subject;
+        }
+        for_each_folded_subject_byte(tool, method, |byte| {
+            subject.push(byte);
+            true
+        });
+        subject
+    }
+
+    fn push(&mut self, byte: u8) {
+        if !self.spilled.is_empty() {
+            self.spilled.push(byte);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        } else {
+            self.spilled.reserve(self.len * 2);
+            self.spilled
+                .extend_from_slice(self.inline.get(..self.len).unwrap_or(&[]));
+            self.spilled.push(byte);
+        }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        if self.spilled.is_empty() {
+            self.inline.get(..self.len).unwrap_or(&[])
+        } else {
+            &self.spilled
+        }
+    }
+
+    /// The folded tool segment: the bytes before the first `:` (which the subject
+    /// always has, between the tool and the method).
+    pub fn tool_segment(&self) -> &[u8] {
+        let bytes = self.as_bytes();
+        let end = bytes.iter().position(|&b| b == b':').unwrap_or(bytes.len());
+        bytes.get(..end).unwrap_or(&[])
+    }
+
+    /// The subject as text (it is UTF-8 by construction; the check is for the type).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for FoldedSubject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("FoldedSubject")
+            .field(&self.as_str())
+            .finish()
+    }
+}
+
 /// Feeds the bytes of [`folded_subject`] to `consume` without building the string, and
 /// stops early when `consume` returns `false`. This is what lets the compiled evaluator
 /// decide a call without allocating: it folds the tool segment while walking its
@@ -152,6 +246,30 @@ pub fn for_each_folded_subject_byte(tool: &str, method: &str, mut consume: impl 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_subject_equals_folded_subject() {
+        let long_method = "m".repeat(500);
+        for (tool, method) in [
+            ("Bash", "sudo LS"),
+            ("STRAẞE:Ünd", "*"),
+            ("", "m"),
+            ("ẞ".repeat(100).as_str(), "x"),
+            ("Tool", long_method.as_str()),
+            ("TOOL:Method", "ÄrG"),
+            ("Tool", "x".repeat(186).as_str()),
+            ("Tool", "x".repeat(187).as_str()),
+        ] {
+            let subject = FoldedSubject::new(tool, method);
+            assert_eq!(subject.as_str(), folded_subject(tool, method));
+            let expected_tool = folded_subject(tool, method)
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            assert_eq!(subject.tool_segment(), expected_tool.as_bytes());
+        }
+    }
 
     #[test]
     fn streamed_subject_equals_folded_subject() {
