@@ -2,13 +2,13 @@
 //! rules in halves when its automaton would exceed them.
 
 use regex_automata::MatchKind;
-use regex_automata::dfa::{StartKind, dense, sparse};
+use regex_automata::dfa::{StartKind, dense};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_syntax::hir::{Hir, Look};
 
 use super::candidates::CandidateTable;
 use super::substrings::SubstringDecider;
-use super::{Automaton, AutomatonFallback, Chunk, DeciderTable};
+use super::{Automaton, AutomatonFallback, Chunk, DeciderDfa, DeciderTable};
 use std::collections::BTreeMap;
 
 use crate::pattern::{GlobItem, ToolPattern};
@@ -262,12 +262,17 @@ pub(super) fn index_u32(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
+/// A decider DFA whose dense table is at most this large stays dense (see
+/// [`super::DeciderDfa`]). Per-tool DFAs of real policies are a few kilobytes; the limit
+/// keeps a policy of thousands of tools from growing its bundle tenfold.
+pub(super) const DENSE_DECIDER_BYTES: usize = 8 * 1024;
+
 /// Leftmost-first over action-only rules: pattern ids in rule order, so priority is rule
 /// order.
 fn build_decider(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
-) -> Result<Chunk<DeciderTable, sparse::DFA<Vec<u8>>>, String> {
+) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
     for &(rule, pattern) in entries {
@@ -280,9 +285,15 @@ fn build_decider(
         rule_of_pattern.push(index_u32(rule));
     }
     let dense = compile(&hirs, MatchKind::LeftmostFirst, limits)?;
-    let dfa = dense
-        .to_sparse()
-        .map_err(|e| format!("the sparse automaton could not be built ({e})"))?;
+    let dfa = if dense.memory_usage() <= DENSE_DECIDER_BYTES {
+        DeciderDfa::Dense(dense)
+    } else {
+        DeciderDfa::Sparse(
+            dense
+                .to_sparse()
+                .map_err(|e| format!("the sparse automaton could not be built ({e})"))?,
+        )
+    };
     Ok(Chunk::Compiled {
         dfa: Box::new(dfa),
         table: DeciderTable { rule_of_pattern },

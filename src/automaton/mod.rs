@@ -74,7 +74,26 @@ pub struct Automaton {
     gated_substrings: substrings::SubstringDecider,
 }
 
-type DeciderChunk = Chunk<DeciderTable, sparse::DFA<Vec<u8>>>;
+type DeciderChunk = Chunk<DeciderTable, DeciderDfa>;
+
+/// A leftmost-first DFA over action-only rules. Dense when small: a dense transition is
+/// one table read, a sparse one a scan of the state's ranges, and the decision walks one
+/// transition per subject byte. Sparse past [`build::DENSE_DECIDER_BYTES`], where the
+/// dense table would make bundles (and so their loading) much larger.
+#[derive(Debug, Clone)]
+enum DeciderDfa {
+    Dense(dense::DFA<Vec<u32>>),
+    Sparse(sparse::DFA<Vec<u8>>),
+}
+
+impl DeciderDfa {
+    fn memory_usage(&self) -> usize {
+        match self {
+            DeciderDfa::Dense(dfa) => dfa.memory_usage(),
+            DeciderDfa::Sparse(dfa) => dfa.memory_usage(),
+        }
+    }
+}
 type GatedChunk = Chunk<candidates::CandidateTable, dense::DFA<Vec<u32>>>;
 
 /// A contiguous run (by rule order) of the rules of one part, compiled or, for a rule

@@ -1,7 +1,8 @@
 //! The automaton's bytes inside a bundle.
 //!
 //! Layout (all integers little-endian `u32`): for each kind (action-only, then gated) a
-//! chunk count, then per chunk a kind word (`0` per-rule, `1` compiled) followed by its
+//! chunk count, then per chunk a kind word (`0` per-rule, `1` compiled, `2` compiled
+//! dense, for action-only chunks; gated compiled chunks are always dense) followed by its
 //! tables and, when compiled, the DFA's length and its bytes as regex-automata
 //! serializes them. Deserialization copies
 //! the DFA bytes once into an aligned buffer and lets regex-automata validate them; it
@@ -13,7 +14,7 @@ use regex_automata::dfa::{Automaton as _, dense, sparse};
 use super::candidates::CandidateTable;
 use super::substrings::SubstringDecider;
 use super::tools::ToolTable;
-use super::{Automaton, Chunk, DeciderChunk, DeciderTable, GatedChunk};
+use super::{Automaton, Chunk, DeciderChunk, DeciderDfa, DeciderTable, GatedChunk};
 
 /// Why automaton bytes could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,11 +94,18 @@ fn put_decider_part(out: &mut Vec<u8>, part: &[DeciderChunk]) {
     put(out, len_u32(part.len()));
     for chunk in part {
         match chunk {
-            Chunk::Compiled { dfa, table } => {
-                put(out, 1);
-                put_list(out, &table.rule_of_pattern);
-                put_bytes(out, &dfa.to_bytes_little_endian());
-            }
+            Chunk::Compiled { dfa, table } => match dfa.as_ref() {
+                DeciderDfa::Sparse(dfa) => {
+                    put(out, 1);
+                    put_list(out, &table.rule_of_pattern);
+                    put_bytes(out, &dfa.to_bytes_little_endian());
+                }
+                DeciderDfa::Dense(dfa) => {
+                    put(out, 2);
+                    put_list(out, &table.rule_of_pattern);
+                    put_dense(out, dfa);
+                }
+            },
             Chunk::PerRule(rules) => {
                 put(out, 0);
                 put_list(out, rules);
@@ -197,6 +205,26 @@ pub(super) fn from_bytes(
     })
 }
 
+/// A compiled decider chunk, once its pattern table is checked against its automaton.
+fn decider(
+    dfa: DeciderDfa,
+    rule_of_pattern: Vec<u32>,
+) -> Result<DeciderChunk, AutomatonDecodeError> {
+    let patterns = match &dfa {
+        DeciderDfa::Dense(dfa) => dfa.pattern_len(),
+        DeciderDfa::Sparse(dfa) => dfa.pattern_len(),
+    };
+    if patterns != rule_of_pattern.len() {
+        return Err(corrupt(
+            "a decider's pattern table does not match its automaton",
+        ));
+    }
+    Ok(Chunk::Compiled {
+        dfa: Box::new(dfa),
+        table: DeciderTable { rule_of_pattern },
+    })
+}
+
 fn corrupt(what: &str) -> AutomatonDecodeError {
     AutomatonDecodeError(format!("corrupt automaton: {what}"))
 }
@@ -244,15 +272,11 @@ impl Reader<'_> {
                 let body = self.bytes_field()?;
                 let (dfa, _) = sparse::DFA::from_bytes(body)
                     .map_err(|e| AutomatonDecodeError(format!("corrupt automaton: {e}")))?;
-                if dfa.pattern_len() != rule_of_pattern.len() {
-                    return Err(corrupt(
-                        "a decider's pattern table does not match its automaton",
-                    ));
-                }
-                Chunk::Compiled {
-                    dfa: Box::new(dfa.to_owned()),
-                    table: DeciderTable { rule_of_pattern },
-                }
+                decider(DeciderDfa::Sparse(dfa.to_owned()), rule_of_pattern)?
+            }
+            2 => {
+                let rule_of_pattern = self.ordered_rule_list(rule_count)?;
+                decider(DeciderDfa::Dense(self.dfa()?), rule_of_pattern)?
             }
             0 => Chunk::PerRule(self.ordered_rule_list(rule_count)?),
             _ => return Err(corrupt("unknown chunk kind")),

@@ -8,7 +8,7 @@ use regex_automata::dfa::{dense, sparse};
 use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, util::start};
 
-use super::{Automaton, Chunk, GatedMatches};
+use super::{Automaton, Chunk, DeciderDfa, GatedMatches};
 use crate::pattern::FoldedSubject;
 use crate::policy::Policy;
 
@@ -47,8 +47,13 @@ fn first_in_part(
     subject: &FoldedSubject,
 ) -> Option<usize> {
     part.iter().find_map(|chunk| match chunk {
-        Chunk::Compiled { dfa, table } => run_leftmost_first(dfa.as_ref(), subject.as_bytes())
-            .and_then(|pattern| table.rule_of_pattern.get(pattern).map(|&r| r as usize)),
+        Chunk::Compiled { dfa, table } => {
+            let pattern = match dfa.as_ref() {
+                DeciderDfa::Dense(dfa) => run_leftmost_first(dfa, subject.as_bytes()),
+                DeciderDfa::Sparse(dfa) => run_leftmost_first(dfa, subject.as_bytes()),
+            };
+            pattern.and_then(|pattern| table.rule_of_pattern.get(pattern).map(|&r| r as usize))
+        }
         Chunk::PerRule(rules) => first_matching_rule(policy, rules, subject),
     })
 }

@@ -35,7 +35,7 @@ use crate::automaton::Automaton;
 use crate::eval::CompiledPolicy;
 
 pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 const HEADER_LEN: usize = 128;
 const CHECKSUM_AT: usize = 96;
 const TRAILER_LEN: usize = 32 + 64;
