@@ -11,6 +11,7 @@ mod github;
 mod human;
 mod json;
 mod sarif;
+#[cfg(feature = "render")]
 mod snippet_source;
 
 pub use github::github_annotations;
