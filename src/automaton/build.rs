@@ -88,7 +88,13 @@ pub(super) fn build(
         .by_tool
         .into_iter()
         .map(|(tool, part)| {
-            let chunks = build_group("action-only", &part, limits, &mut fallbacks, build_decider);
+            let chunks = build_group(
+                "action-only",
+                &part,
+                limits,
+                &mut fallbacks,
+                build_tool_decider,
+            );
             (tool, chunks)
         })
         .collect();
@@ -273,10 +279,37 @@ fn build_decider(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
 ) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
+    decider_from(entries, limits, |pattern| {
+        Some(pattern.glob.to_prefix_hir())
+    })
+}
+
+/// [`build_decider`] for the patterns of one literal tool, over what follows `tool:` in
+/// the subject: the walk starts after the tool segment, which the lookup already matched.
+fn build_tool_decider(
+    entries: &[Entry<'_>],
+    limits: &AutomatonLimits,
+) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
+    decider_from(entries, limits, |pattern| {
+        let tool = literal_tool(pattern)?;
+        pattern.glob.to_prefix_hir_after(tool.len() + 1)
+    })
+}
+
+fn decider_from(
+    entries: &[Entry<'_>],
+    limits: &AutomatonLimits,
+    prefix_hir: impl Fn(&ToolPattern) -> Option<(Hir, bool)>,
+) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
     for &(rule, pattern) in entries {
-        let (hir, ends_with_star) = pattern.glob.to_prefix_hir();
+        let (hir, ends_with_star) = prefix_hir(pattern).ok_or_else(|| {
+            format!(
+                "the pattern `{}` has no literal tool prefix",
+                pattern.folded
+            )
+        })?;
         hirs.push(if ends_with_star {
             hir
         } else {

@@ -246,7 +246,8 @@ impl Automaton {
             })
             .collect();
         format!(
-            "action-only rules: {} for {} tools (sparse), {} substring patterns (Aho-Corasick); \
+            "action-only rules: {} for {} tools (dense up to 8 KiB, else sparse), {} substring \
+             patterns (Aho-Corasick); \
              gated rules: {} (dense)",
             describe_chunks(&deciders),
             self.decider_tools.len(),

@@ -11,8 +11,7 @@
 //! the minimum rule index seen. The automaton is rebuilt from the literals when a bundle
 //! is loaded (linear in their total length, microseconds for hundreds of literals).
 
-use aho_corasick::automaton::Automaton as _;
-use aho_corasick::{Anchored, MatchKind, dfa};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::pattern::{GlobItem, ToolPattern};
 
@@ -26,7 +25,7 @@ pub(super) struct SubstringDecider {
     /// The rules with the pattern `*`, which matches every subject, ascending. All of
     /// them matter for gated rules (an earlier one may fail its other gates).
     pub(super) always: Vec<u32>,
-    automaton: Option<dfa::DFA>,
+    automaton: Option<AhoCorasick>,
 }
 
 impl SubstringDecider {
@@ -93,9 +92,9 @@ impl SubstringDecider {
             None
         } else {
             Some(
-                dfa::DFA::builder()
+                AhoCorasick::builder()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .match_kind(MatchKind::Standard)
-                    .start_kind(aho_corasick::StartKind::Unanchored)
                     .build(&literals)
                     .map_err(|e| format!("the substring automaton could not be built ({e})"))?,
             )
@@ -148,37 +147,24 @@ impl SubstringDecider {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        let Ok(mut state) = automaton.start_state(Anchored::No) else {
-            return;
-        };
-        // `*lit*:*` occurrences wait here for a later `:`.
-        let mut pending: Vec<u32> = Vec::new();
-        let mut pending_min: Option<u32> = None;
-        for &byte in subject {
-            if byte == b':' {
-                pending.drain(..).for_each(&mut found);
-                if let Some(rule) = pending_min.take() {
-                    found(rule);
-                }
-            }
-            state = automaton.next_state(Anchored::No, state, byte);
-            if automaton.is_match(state) {
-                for i in 0..automaton.match_len(state) {
-                    let pattern = automaton.match_pattern(state, i).as_usize();
-                    let (Some(&rule), Some(&colon)) = (
-                        self.rule_of_pattern.get(pattern),
-                        self.needs_colon_after.get(pattern),
-                    ) else {
-                        continue;
-                    };
-                    if colon && every {
-                        pending.push(rule);
-                    } else if colon {
-                        pending_min = Some(pending_min.map_or(rule, |p| p.min(rule)));
-                    } else {
-                        found(rule);
-                    }
-                }
+        // Overlapping search reports every occurrence of every literal (its prefilter
+        // skips the bytes that cannot start one, which a byte-by-byte walk cannot).
+        // A `*lit*:*` occurrence also needs a `:` at or after its end.
+        for found_at in automaton.find_overlapping_iter(subject) {
+            let pattern = found_at.pattern().as_usize();
+            let (Some(&rule), Some(&colon)) = (
+                self.rule_of_pattern.get(pattern),
+                self.needs_colon_after.get(pattern),
+            ) else {
+                continue;
+            };
+            let colon_follows = || {
+                subject
+                    .get(found_at.end()..)
+                    .is_some_and(|rest| rest.contains(&b':'))
+            };
+            if !colon || colon_follows() {
+                found(rule);
             }
         }
     }

@@ -19,14 +19,15 @@ pub(super) fn first_action_only(
     policy: &Policy,
     subject: &FoldedSubject,
 ) -> Option<usize> {
+    // The tool's own DFAs read only what follows `tool:`; the shared ones read it all.
     let by_tool = automaton
         .decider_tools
         .get(subject.tool_segment())
-        .and_then(|chunks| first_in_part(chunks, policy, subject));
+        .and_then(|chunks| first_in_part(chunks, policy, subject, subject.after_tool()));
     let best = automaton
         .deciders
         .iter()
-        .filter_map(|part| first_in_part(part, policy, subject))
+        .filter_map(|part| first_in_part(part, policy, subject, subject.as_bytes()))
         .chain(by_tool)
         .min();
     // The substring scan reads the whole subject; it can only improve on a match found
@@ -40,17 +41,20 @@ pub(super) fn first_action_only(
         .min()
 }
 
-/// The first matching rule of one part: the first chunk with a match holds it.
+/// The first matching rule of one part: the first chunk with a match holds it. Compiled
+/// chunks walk `input` (the whole subject, or what follows `tool:` for a tool's own
+/// chunks); per-rule chunks match their globs against the whole subject.
 fn first_in_part(
     part: &[super::DeciderChunk],
     policy: &Policy,
     subject: &FoldedSubject,
+    input: &[u8],
 ) -> Option<usize> {
     part.iter().find_map(|chunk| match chunk {
         Chunk::Compiled { dfa, table } => {
             let pattern = match dfa.as_ref() {
-                DeciderDfa::Dense(dfa) => run_leftmost_first(dfa, subject.as_bytes()),
-                DeciderDfa::Sparse(dfa) => run_leftmost_first(dfa, subject.as_bytes()),
+                DeciderDfa::Dense(dfa) => run_leftmost_first(dfa, input),
+                DeciderDfa::Sparse(dfa) => run_leftmost_first(dfa, input),
             };
             pattern.and_then(|pattern| table.rule_of_pattern.get(pattern).map(|&r| r as usize))
         }

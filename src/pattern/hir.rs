@@ -27,12 +27,32 @@ impl Glob {
     /// read, with no end anchor. The decision automaton relies on this to let
     /// leftmost-first determinization prune lower-priority rules early.
     pub fn to_prefix_hir(&self) -> (Hir, bool) {
-        match self.items().split_last() {
-            Some((GlobItem::Star, rest)) => {
-                (Hir::concat(rest.iter().map(item_hir).collect()), true)
-            }
-            _ => (self.to_hir(), false),
+        prefix_hir(self.items())
+    }
+
+    /// [`Glob::to_prefix_hir`] of what the pattern matches after its first `skip` bytes,
+    /// when those bytes are literal text (`None` otherwise). The per-tool automata use
+    /// it: once a call's tool is found by name, its DFA only needs to read the method,
+    /// so the `tool:` prefix is left out of it (smaller DFAs, shorter walks).
+    pub fn to_prefix_hir_after(&self, skip: usize) -> Option<(Hir, bool)> {
+        let (first, rest) = self.items().split_first()?;
+        let GlobItem::Literal(text) = first else {
+            return None;
+        };
+        let remaining = text.get(skip..)?;
+        let mut items: Vec<GlobItem> = Vec::with_capacity(self.items().len());
+        if !remaining.is_empty() {
+            items.push(GlobItem::Literal(remaining.to_owned()));
         }
+        items.extend(rest.iter().cloned());
+        Some(prefix_hir(&items))
+    }
+}
+
+fn prefix_hir(items: &[GlobItem]) -> (Hir, bool) {
+    match items.split_last() {
+        Some((GlobItem::Star, rest)) => (Hir::concat(rest.iter().map(item_hir).collect()), true),
+        _ => (Hir::concat(items.iter().map(item_hir).collect()), false),
     }
 }
 

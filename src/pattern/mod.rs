@@ -192,6 +192,13 @@ impl FoldedSubject {
         bytes.get(..end).unwrap_or(&[])
     }
 
+    /// What follows the tool segment and its `:`: the method part, as the per-tool
+    /// automata read it.
+    pub fn after_tool(&self) -> &[u8] {
+        let bytes = self.as_bytes();
+        bytes.get(self.tool_segment().len() + 1..).unwrap_or(&[])
+    }
+
     /// The subject as text (it is UTF-8 by construction; the check is for the type).
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(self.as_bytes()).unwrap_or("")
@@ -268,6 +275,11 @@ mod tests {
                 .unwrap_or("")
                 .to_owned();
             assert_eq!(subject.tool_segment(), expected_tool.as_bytes());
+            let expected_rest = folded_subject(tool, method)
+                .split_once(':')
+                .map(|(_, rest)| rest.to_owned())
+                .unwrap_or_default();
+            assert_eq!(subject.after_tool(), expected_rest.as_bytes());
         }
     }
 
