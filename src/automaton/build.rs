@@ -127,7 +127,7 @@ pub(super) fn build(
         .by_tool
         .into_iter()
         .map(|(tool, part)| {
-            let chunks = build_group("gated", &part, limits, &mut fallbacks, build_gated);
+            let chunks = build_group("gated", &part, limits, &mut fallbacks, build_tool_gated);
             (tool, chunks)
         })
         .collect();
@@ -338,13 +338,35 @@ fn build_gated(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
 ) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
+    gated_from(entries, limits, |pattern| Some(pattern.glob.to_hir()))
+}
+
+/// [`build_gated`] for the patterns of one literal tool, over what follows `tool:`.
+fn build_tool_gated(
+    entries: &[Entry<'_>],
+    limits: &AutomatonLimits,
+) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
+    gated_from(entries, limits, |pattern| {
+        let tool = literal_tool(pattern)?;
+        pattern.glob.to_hir_after(tool.len() + 1)
+    })
+}
+
+fn gated_from(
+    entries: &[Entry<'_>],
+    limits: &AutomatonLimits,
+    hir_of: impl Fn(&ToolPattern) -> Option<Hir>,
+) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
     for &(rule, pattern) in entries {
-        hirs.push(Hir::concat(vec![
-            pattern.glob.to_hir(),
-            Hir::look(Look::End),
-        ]));
+        let hir = hir_of(pattern).ok_or_else(|| {
+            format!(
+                "the pattern `{}` has no literal tool prefix",
+                pattern.folded
+            )
+        })?;
+        hirs.push(Hir::concat(vec![hir, Hir::look(Look::End)]));
         rule_of_pattern.push(index_u32(rule));
     }
     let first_rule = entries

@@ -136,9 +136,13 @@ pub enum GatedMatches<'a> {
     Unfiltered(&'a [u32]),
 }
 
-/// One stream of gated rules (see [`Automaton::gated_parts`]).
+/// One stream of gated rules (see [`Automaton::gated_parts`]): its chunks, and whether
+/// they are a tool's own (whose DFAs read only what follows `tool:`).
 #[derive(Debug, Clone, Copy)]
-pub struct GatedPart<'a>(&'a [GatedChunk]);
+pub struct GatedPart<'a> {
+    chunks: &'a [GatedChunk],
+    own_tool: bool,
+}
 
 impl Automaton {
     /// The gated rules with a substring pattern that matches the call, ascending. This
@@ -160,7 +164,12 @@ impl GatedPart<'_> {
         before: usize,
         visit: impl FnMut(GatedMatches<'_>) -> bool,
     ) {
-        walk::for_each_gated_match(self.0, subject, before, visit);
+        let input = if self.own_tool {
+            subject.after_tool()
+        } else {
+            subject.as_bytes()
+        };
+        walk::for_each_gated_match(self.chunks, input, before, visit);
     }
 }
 
@@ -180,10 +189,15 @@ impl Automaton {
     /// of patterns without a literal tool. Each is a stream of ascending rule indices.
     pub fn gated_parts(&self, subject: &FoldedSubject) -> impl Iterator<Item = GatedPart<'_>> {
         let own_tool = self.gated_tools.get(subject.tool_segment());
-        own_tool
-            .into_iter()
-            .chain(self.gated.iter().map(Vec::as_slice))
-            .map(GatedPart)
+        let own = own_tool.into_iter().map(|chunks| GatedPart {
+            chunks,
+            own_tool: true,
+        });
+        let shared = self.gated.iter().map(|chunks| GatedPart {
+            chunks,
+            own_tool: false,
+        });
+        own.chain(shared)
     }
 
     /// Memory held by the DFAs and tables, in bytes.

@@ -62,9 +62,11 @@ fn first_in_part(
     })
 }
 
+/// The gated rules of each chunk whose action gate matches; compiled chunks walk
+/// `input` (the whole subject, or what follows `tool:` for a tool's own chunks).
 pub(super) fn for_each_gated_match(
     part: &[super::GatedChunk],
-    subject: &FoldedSubject,
+    input: &[u8],
     before: usize,
     mut visit: impl FnMut(GatedMatches<'_>) -> bool,
 ) {
@@ -78,7 +80,7 @@ pub(super) fn for_each_gated_match(
                     break;
                 }
                 GatedMatches::Matched(
-                    run_to_end(dfa.as_ref(), subject.as_bytes())
+                    run_to_end(dfa.as_ref(), input)
                         .map_or(&[], |state| table.rules_at(state, dfa.stride2())),
                 )
             }

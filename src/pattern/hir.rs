@@ -35,6 +35,17 @@ impl Glob {
     /// it: once a call's tool is found by name, its DFA only needs to read the method,
     /// so the `tool:` prefix is left out of it (smaller DFAs, shorter walks).
     pub fn to_prefix_hir_after(&self, skip: usize) -> Option<(Hir, bool)> {
+        self.items_after(skip).map(|items| prefix_hir(&items))
+    }
+
+    /// [`Glob::to_hir`] of what the pattern matches after its first `skip` bytes, when
+    /// those bytes are literal text (`None` otherwise).
+    pub fn to_hir_after(&self, skip: usize) -> Option<Hir> {
+        self.items_after(skip)
+            .map(|items| Hir::concat(items.iter().map(item_hir).collect()))
+    }
+
+    fn items_after(&self, skip: usize) -> Option<Vec<GlobItem>> {
         let (first, rest) = self.items().split_first()?;
         let GlobItem::Literal(text) = first else {
             return None;
@@ -45,7 +56,7 @@ impl Glob {
             items.push(GlobItem::Literal(remaining.to_owned()));
         }
         items.extend(rest.iter().cloned());
-        Some(prefix_hir(&items))
+        Some(items)
     }
 }
 
