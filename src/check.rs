@@ -39,6 +39,14 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
+    /// The source and diagnostics, as the renderers take them.
+    pub fn file_report(&self) -> FileReport<'_> {
+        FileReport {
+            source: &self.source,
+            diagnostics: &self.diagnostics,
+        }
+    }
+
     /// Whether the run should fail (exit 1) under these options.
     pub fn fails(&self, options: &CheckOptions) -> bool {
         self.diagnostics.iter().any(|d| {
@@ -67,22 +75,13 @@ fn finish(loaded: LoadResult, options: &CheckOptions) -> CheckReport {
         .approvals
         .then(|| context.approval_partition())
         .flatten();
+    // The context borrows `loaded`, whose parts move into the report below.
     drop(context);
     CheckReport {
         source: loaded.source,
         policy: loaded.policy,
         diagnostics,
         approvals,
-    }
-}
-
-impl CheckReport {
-    /// The source and diagnostics, as the renderers take them.
-    pub fn file_report(&self) -> FileReport<'_> {
-        FileReport {
-            source: &self.source,
-            diagnostics: &self.diagnostics,
-        }
     }
 }
 

@@ -730,9 +730,6 @@ fn cli_approvals() {
     for format in ["sarif", "github"] {
         let (code, out, err) = guardc_check(dir, &["--approvals", "--format", format, approval]);
         assert_eq!((code, out.as_str()), (2, ""));
-        assert!(
-            err.contains("use it with --format human or --format json"),
-            "{err}"
-        );
+        assert!(err.contains("use it with --format human or json"), "{err}");
     }
 }

@@ -162,11 +162,8 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> u8 {
 
 fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
     if args.approvals && matches!(args.format, Format::Sarif | Format::Github) {
-        return Err(
-            "--approvals is a report, not findings: use it with --format human or \
-                    --format json"
-                .to_owned(),
-        );
+        let message = "--approvals is a report, not findings: use it with --format human or json";
+        return Err(message.to_owned());
     }
     let flags = args.levels.to_config()?;
     let paths = resolve_paths(&args.paths)?;

@@ -98,9 +98,8 @@ pub fn rule_names(policy: &Policy, indices: &[usize]) -> String {
     text
 }
 
-/// A witness for an unreachable rule: a call decided by an earlier rule (and, when the
-/// rule is exact, one the rule itself matches), with another effect than the rule's when
-/// one of the candidates shows it. The flag says whether it does: an unreachable rule is
+/// A witness for an unreachable rule: a call the rule itself matches, decided by an
+/// earlier rule, with another effect than the rule's when one of the candidates shows it. The flag says whether it does: an unreachable rule is
 /// reported as losing its intent (`unreachable-rule`) only when a call proves it. The
 /// index is the rule that decides the witness.
 fn unreachable_witness(
