@@ -200,18 +200,22 @@ impl Automaton {
         own.chain(shared)
     }
 
+    /// Every action-only chunk: the shared parts, then each tool's.
+    fn decider_chunks(&self) -> impl Iterator<Item = &DeciderChunk> {
+        let by_tool = self.decider_tools.entries().iter().map(|(_, c)| c);
+        self.deciders.iter().chain(by_tool).flatten()
+    }
+
+    /// Every gated chunk: the shared parts, then each tool's.
+    fn gated_chunks(&self) -> impl Iterator<Item = &GatedChunk> {
+        let by_tool = self.gated_tools.entries().iter().map(|(_, c)| c);
+        self.gated.iter().chain(by_tool).flatten()
+    }
+
     /// Memory held by the DFAs and tables, in bytes.
     pub fn memory_usage(&self) -> usize {
         let deciders: usize = self
-            .deciders
-            .iter()
-            .chain(
-                self.decider_tools
-                    .entries()
-                    .iter()
-                    .map(|(_, chunks)| chunks),
-            )
-            .flatten()
+            .decider_chunks()
             .map(|c| match c {
                 Chunk::Compiled { dfa, table } => {
                     dfa.memory_usage() + table.rule_of_pattern.len() * 4
@@ -220,10 +224,7 @@ impl Automaton {
             })
             .sum();
         let gated: usize = self
-            .gated
-            .iter()
-            .chain(self.gated_tools.entries().iter().map(|(_, chunks)| chunks))
-            .flatten()
+            .gated_chunks()
             .map(|c| match c {
                 Chunk::Compiled { dfa, table } => dfa.memory_usage() + table.memory_usage(),
                 Chunk::PerRule(rules) => rules.len() * 4,
@@ -235,25 +236,14 @@ impl Automaton {
     /// A one-line description for `guardc inspect`.
     pub fn describe(&self) -> String {
         let deciders: Vec<Option<usize>> = self
-            .deciders
-            .iter()
-            .chain(
-                self.decider_tools
-                    .entries()
-                    .iter()
-                    .map(|(_, chunks)| chunks),
-            )
-            .flatten()
+            .decider_chunks()
             .map(|c| match c {
                 Chunk::Compiled { dfa, .. } => Some(dfa.memory_usage()),
                 Chunk::PerRule(_) => None,
             })
             .collect();
         let gated: Vec<Option<usize>> = self
-            .gated
-            .iter()
-            .chain(self.gated_tools.entries().iter().map(|(_, chunks)| chunks))
-            .flatten()
+            .gated_chunks()
             .map(|c| match c {
                 Chunk::Compiled { dfa, .. } => Some(dfa.memory_usage()),
                 Chunk::PerRule(_) => None,

@@ -9,10 +9,10 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witnesses,
+    Unreached, blocker_names, blockers, finish, rule_span, unreachable_rules,
 };
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label};
+use crate::analysis::regions::rule_label;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 
 pub static INFO: CodeInfo = CodeInfo {
@@ -33,16 +33,16 @@ Fix: move the approval rule above the rules that block it (here, above `allow: \
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    rules_with_reach(context)
+    unreachable_rules(context, true)
         .into_iter()
-        .filter_map(|(policy, map, rule, reach)| {
-            let Reach::Unreachable(blocked) = reach else {
-                return None;
-            };
-            if !rule.hitl_eligible() {
-                return None;
-            }
-            let (witnesses, _) = unreachable_witnesses(policy, map, rule, blocked)?;
+        .map(|found| {
+            let Unreached {
+                policy,
+                rule,
+                blocked,
+                witnesses,
+                ..
+            } = found;
             let first = blocked.blockers.first().map(|&q| rule_label(policy, q));
             let diagnostic = Diagnostic::new(
                 &INFO,
@@ -62,7 +62,7 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             ));
             let mut diagnostic = finish(diagnostic, rule, witnesses);
             diagnostic.related = blockers(policy, blocked);
-            Some(diagnostic)
+            diagnostic
         })
         .collect()
 }

@@ -8,9 +8,9 @@
 //! that gets a hard deny.
 
 use super::Finding;
-use super::reachability::{decided_earlier_witness, finish, related, rule_span, rules_with_reach};
+use super::reachability::{decided_earlier_witness, finish, reachable_rules, related, rule_span};
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label};
+use crate::analysis::regions::rule_label;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::policy::Effect;
 
@@ -32,12 +32,9 @@ it; if the hard deny is intended, nothing.",
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    rules_with_reach(context)
+    reachable_rules(context)
         .into_iter()
-        .filter_map(|(policy, map, rule, reach)| {
-            let Reach::Reachable(reachable) = reach else {
-                return None;
-            };
+        .filter_map(|(policy, map, rule, reachable)| {
             if !rule.hitl_eligible() || reachable.preempted.is_empty() {
                 return None;
             }

@@ -12,11 +12,11 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, plural_verb, rule_names, rule_span, rules_with_reach,
-    unreachable_witnesses,
+    Unreached, blocker_names, blockers, finish, plural_verb, rule_names, rule_span,
+    unreachable_rules,
 };
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label};
+use crate::analysis::regions::rule_label;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 
 pub static INFO: CodeInfo = CodeInfo {
@@ -38,18 +38,18 @@ callers see.",
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    rules_with_reach(context)
+    unreachable_rules(context, false)
         .into_iter()
-        .filter_map(|(policy, map, rule, reach)| {
-            let Reach::Unreachable(blocked) = reach else {
-                return None;
-            };
-            if rule.hitl_eligible() {
-                return None;
-            }
+        .filter_map(|found| {
+            let Unreached {
+                policy,
+                rule,
+                blocked,
+                witnesses,
+                other_effect,
+            } = found;
             // Reported here unless a call proves that another effect takes some of the
             // rule's calls (that is `unreachable-rule`).
-            let (witnesses, other_effect) = unreachable_witnesses(policy, map, rule, blocked)?;
             if other_effect {
                 return None;
             }

@@ -10,10 +10,10 @@
 
 use super::Finding;
 use super::reachability::{
-    decided_earlier_witness, deciding_witness, finish, related, rule_span, rules_with_reach, verb,
+    decided_earlier_witness, deciding_witness, finish, reachable_rules, related, rule_span, verb,
 };
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label, shadows};
+use crate::analysis::regions::{rule_label, shadows};
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 
 pub static INFO: CodeInfo = CodeInfo {
@@ -37,12 +37,9 @@ or narrow one of them so that the overlap is explicit.",
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    rules_with_reach(context)
+    reachable_rules(context)
         .into_iter()
-        .filter_map(|(policy, map, rule, reach)| {
-            let Reach::Reachable(reachable) = reach else {
-                return None;
-            };
+        .filter_map(|(policy, map, rule, reachable)| {
             if reachable.shadowed.is_empty() {
                 return None;
             }

@@ -10,7 +10,7 @@ use std::cell::Cell;
 
 use crate::analysis::Context;
 use crate::analysis::regions::{
-    Call, FinalRef, Reach, RegionMap, Unreachable, matches_rule, rule_label,
+    Call, FinalRef, Reach, Reachable, RegionMap, Unreachable, matches_rule, rule_label,
 };
 use crate::diagnostics::{Diagnostic, Related, Witness};
 use crate::eval::Decision;
@@ -32,6 +32,54 @@ pub fn rules_with_reach<'c>(
         .rules
         .iter()
         .map(|rule| (policy, map, rule, map.rule(rule.index)))
+        .collect()
+}
+
+/// The reachable rules, with their facts.
+pub fn reachable_rules<'c>(
+    context: &'c Context<'_>,
+) -> Vec<(&'c Policy, &'c RegionMap, &'c Rule, &'c Reachable)> {
+    rules_with_reach(context)
+        .into_iter()
+        .filter_map(|(policy, map, rule, reach)| match reach {
+            Reach::Reachable(reachable) => Some((policy, map, rule, reachable)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An unreachable rule with the calls that prove it (see [`unreachable_witnesses`]).
+pub struct Unreached<'c> {
+    pub policy: &'c Policy,
+    pub rule: &'c Rule,
+    pub blocked: &'c Unreachable,
+    pub witnesses: Vec<Witness>,
+    /// Whether the first witness is decided with another effect than the rule's.
+    pub other_effect: bool,
+}
+
+/// The unreachable rules that are approval-eligible (`eligible`) or not, each with its
+/// witnesses; a rule no call can be found for is left out (nothing is reported without
+/// a proof).
+pub fn unreachable_rules<'c>(context: &'c Context<'_>, eligible: bool) -> Vec<Unreached<'c>> {
+    rules_with_reach(context)
+        .into_iter()
+        .filter_map(|(policy, map, rule, reach)| {
+            let Reach::Unreachable(blocked) = reach else {
+                return None;
+            };
+            if rule.hitl_eligible() != eligible {
+                return None;
+            }
+            let (witnesses, other_effect) = unreachable_witnesses(policy, map, rule, blocked)?;
+            Some(Unreached {
+                policy,
+                rule,
+                blocked,
+                witnesses,
+                other_effect,
+            })
+        })
         .collect()
 }
 
@@ -141,7 +189,7 @@ const WITNESSES_PER_FINDING: usize = 3;
 /// The witnesses of an unreachable rule: [`unreachable_witness`] first, then one call
 /// for each other blocker that decides some of the rule's calls, so that a rule covered
 /// only by several rules together shows how each of them takes its share.
-pub fn unreachable_witnesses(
+fn unreachable_witnesses(
     policy: &Policy,
     map: &RegionMap,
     rule: &Rule,

@@ -8,9 +8,9 @@
 //! why this is information: the rule may be there for its audit text.
 
 use super::Finding;
-use super::reachability::{deciding_witness, finish, join_and, rule_span, rules_with_reach};
+use super::reachability::{deciding_witness, finish, join_and, reachable_rules, rule_span};
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label};
+use crate::analysis::regions::rule_label;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::policy::Policy;
 
@@ -31,12 +31,9 @@ Fix: delete the rule, unless its `id` or `reason` matter to callers or to your a
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    rules_with_reach(context)
+    reachable_rules(context)
         .into_iter()
-        .filter_map(|(policy, map, rule, reach)| {
-            let Reach::Reachable(reachable) = reach else {
-                return None;
-            };
+        .filter_map(|(policy, map, rule, reachable)| {
             let successors = reachable.redundant.as_ref()?;
             let witness = deciding_witness(policy, map, rule, &reachable.deciding)?;
             let diagnostic = Diagnostic::new(

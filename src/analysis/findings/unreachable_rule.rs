@@ -10,10 +10,10 @@
 
 use super::Finding;
 use super::reachability::{
-    blocker_names, blockers, finish, rule_span, rules_with_reach, unreachable_witnesses,
+    Unreached, blocker_names, blockers, finish, rule_span, unreachable_rules,
 };
 use crate::analysis::Context;
-use crate::analysis::regions::{Reach, rule_label};
+use crate::analysis::regions::rule_label;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 
 pub static INFO: CodeInfo = CodeInfo {
@@ -35,16 +35,16 @@ delete the rule if the earlier decisions are the intended ones.",
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
-    rules_with_reach(context)
+    unreachable_rules(context, false)
         .into_iter()
-        .filter_map(|(policy, map, rule, reach)| {
-            let Reach::Unreachable(blocked) = reach else {
-                return None;
-            };
-            if rule.hitl_eligible() {
-                return None;
-            }
-            let (witnesses, other_effect) = unreachable_witnesses(policy, map, rule, blocked)?;
+        .filter_map(|found| {
+            let Unreached {
+                policy,
+                rule,
+                blocked,
+                witnesses,
+                other_effect,
+            } = found;
             if !other_effect {
                 return None;
             }
