@@ -130,7 +130,7 @@ impl Excerpt {
         self.labels.iter().cloned()
     }
 
-    /// Appends one document line, windowed and escaped, with a `\n` if it had a break.
+    /// Appends one document line, windowed and escaped, and its line break.
     fn push_line(
         &mut self,
         source: &SourceFile,
@@ -165,9 +165,10 @@ impl Excerpt {
             self.text.push_str(ELLIPSIS);
         }
         let end = self.text.len();
-        if index.line_start(line + 1) > content_end {
-            self.text.push('\n');
-        }
+        // The line break as written (`\n` or `\r\n`), which miette reads as one.
+        let next = index.line_start(line + 1);
+        self.text
+            .push_str(text.get(content_end..next).unwrap_or(""));
         ShownLine {
             line,
             content_end,
@@ -285,8 +286,8 @@ fn shown_line<'a>(
 }
 
 /// Where a document offset is in the excerpt: inside the window, at its place in the
-/// escaped text; left of it, at the line's start; right of it (or on the line break),
-/// at the line's end.
+/// escaped text; left of it, at the line's start; right of it, at the line's end; on
+/// the line break, on the same byte of the break.
 fn excerpt_offset(source: &SourceFile, shown: &[ShownLine], offset: usize) -> usize {
     let Some(line) = shown_line(source, shown, offset) else {
         // Every label's lines are shown; an offset elsewhere is at the excerpt's end.
@@ -295,7 +296,10 @@ fn excerpt_offset(source: &SourceFile, shown: &[ShownLine], offset: usize) -> us
     if offset < line.window.start {
         return line.at;
     }
-    if offset > line.window.end || offset > line.content_end {
+    if offset > line.content_end {
+        return line.end + (offset - line.content_end);
+    }
+    if offset > line.window.end {
         return line.end;
     }
     let before = source.text().get(line.window.start..offset).unwrap_or("");

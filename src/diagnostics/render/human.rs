@@ -250,3 +250,116 @@ impl miette::Diagnostic for MietteView {
         Some(Box::new(self.excerpt.labels()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt;
+
+    use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+    use super::{HumanOptions, render_human};
+    use crate::diagnostics::render::FileReport;
+    use crate::diagnostics::{Diagnostic, Level};
+    use crate::registry;
+    use crate::source::{SourceFile, Span};
+
+    /// A diagnostic as miette sees it with the whole document as its source: how
+    /// snippets were rendered before excerpts, and what they must still look like for
+    /// short lines without control characters.
+    #[derive(Debug)]
+    struct WholeText {
+        source: NamedSource<String>,
+        labels: Vec<LabeledSpan>,
+    }
+
+    impl fmt::Display for WholeText {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("message")
+        }
+    }
+
+    impl std::error::Error for WholeText {}
+
+    impl miette::Diagnostic for WholeText {
+        fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+            Some(Box::new("GC0402 duplicate-key"))
+        }
+
+        fn severity(&self) -> Option<miette::Severity> {
+            Some(miette::Severity::Warning)
+        }
+
+        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+            Some(&self.source)
+        }
+
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    /// Every primary span of a few short documents, with and without a related label,
+    /// renders through the excerpt exactly as through the whole text, but for the
+    /// header's column.
+    #[test]
+    fn excerpts_render_like_the_whole_text() {
+        let texts = [
+            "version: '1'\nrules:\n  - deny: 'Bash:sudo *'\n    reason: x\n  - allow: '*'\n",
+            "a\r\nb\r\n\r\nccc\r\nd",
+            "no newline at all",
+            "\n\n\nx\n\n",
+            "a\nb\nc\nd\ne\nf\ng\nh\n",
+        ];
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+        let code = registry::lookup("duplicate-key").unwrap();
+        for text in texts {
+            let source = SourceFile::new("doc.yaml", text);
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    let related = Span::new(text.len() / 2, text.len() / 2 + 1);
+                    for with_related in [false, true] {
+                        let mut diagnostic =
+                            Diagnostic::new(code, Span::new(start, end), "message")
+                                .with_label("here");
+                        diagnostic.level = Level::Warning;
+                        let mut labels = vec![LabeledSpan::new_primary_with_span(
+                            Some("here".into()),
+                            Span::new(start, end),
+                        )];
+                        if with_related && related.end <= text.len() {
+                            diagnostic = diagnostic.with_related(related, "there");
+                            labels.push(LabeledSpan::new_with_span(Some("there".into()), related));
+                        }
+                        let whole = WholeText {
+                            source: NamedSource::new("doc.yaml", text.to_owned()),
+                            labels,
+                        };
+                        let mut expected = String::new();
+                        handler.render_report(&mut expected, &whole).unwrap();
+                        // The header's column is the line index's, which counts the
+                        // `\r` of a `\r\n` as part of the line as every other format does;
+                        // miette's own count starts again after it.
+                        let position = source.lines().line_col(start);
+                        let header = expected
+                            .split_once("╭─[")
+                            .and_then(|(_, rest)| rest.split_once(']'))
+                            .map(|(header, _)| header.to_owned());
+                        if let Some(header) = header {
+                            let ours = format!("doc.yaml:{}:{}", position.line, position.col);
+                            expected = expected.replacen(&header, &ours, 1);
+                        }
+                        let diagnostics = [diagnostic];
+                        let file = FileReport {
+                            source: &source,
+                            diagnostics: &diagnostics,
+                        };
+                        let got = render_human(&file, HumanOptions::default());
+                        assert_eq!(got, expected, "{text:?} {start}..{end} {with_related}");
+                    }
+                }
+            }
+        }
+    }
+}
