@@ -32,6 +32,7 @@ pub fn is_control(c: char) -> bool {
 }
 
 /// Characters `<U+XXXX>` takes: every escaped character is at most U+FFFF.
+#[cfg(feature = "render")]
 pub const ESCAPE_WIDTH: usize = "<U+0000>".len();
 
 /// The text with every control character written as `<U+XXXX>`; borrowed when there is
@@ -57,12 +58,14 @@ pub fn push_escaped(out: &mut String, c: char) {
 }
 
 /// How many characters a character takes once escaped.
+#[cfg(feature = "render")]
 pub fn escaped_chars(c: char) -> usize {
     if is_control(c) { ESCAPE_WIDTH } else { 1 }
 }
 
 /// The text escaped and cut after `max_chars` characters, with a note of how much was
 /// left out: a message quoting a 60 KB pattern stays readable and bounded.
+#[cfg(feature = "render")]
 pub fn display_text(text: &str, max_chars: usize) -> Cow<'_, str> {
     let cut = text.char_indices().nth(max_chars).map(|(at, _)| at);
     let Some(cut) = cut else {
@@ -201,10 +204,16 @@ mod tests {
             "a<U+001B>]0;x<U+0007>\tb\nc<U+000D><U+007F><U+009B><U+202E><U+2066>é\u{200b}"
         );
         assert!(matches!(escape_controls("plain ü"), Cow::Borrowed(_)));
+    }
+
+    #[cfg(feature = "render")]
+    #[test]
+    fn escaped_widths_count_every_character() {
         assert_eq!(escaped_chars('\u{1b}'), ESCAPE_WIDTH);
         assert_eq!(escaped_chars('x'), 1);
     }
 
+    #[cfg(feature = "render")]
     #[test]
     fn long_texts_are_cut_with_a_count() {
         assert_eq!(display_text("abc", 3), "abc");

@@ -94,11 +94,16 @@ fn backward(text: &str, from: usize, limit: usize, max: usize) -> (usize, usize)
 mod tests {
     use super::*;
 
+    /// One label part (an array literal of one range reads like a range of arrays).
+    fn single(range: Range<usize>) -> Vec<Range<usize>> {
+        Vec::from([range])
+    }
+
     #[test]
     fn short_lines_are_shown_whole() {
         let text = "  - deny: 'Bash:sudo *'";
         assert_eq!(
-            choose_window(text, 0..text.len(), &[4..23], 40),
+            choose_window(text, 0..text.len(), &single(4..23), 40),
             0..text.len()
         );
     }
@@ -106,14 +111,14 @@ mod tests {
     #[test]
     fn a_long_line_is_cut_around_the_first_part() {
         let text = "x".repeat(10_000);
-        let window = choose_window(&text, 0..10_000, &[5_000..5_010], 100);
+        let window = choose_window(&text, 0..10_000, &single(5_000..5_010), 100);
         assert_eq!(window.end - window.start, 100);
         assert!(window.start < 5_000 && window.end > 5_010, "{window:?}");
         assert_eq!(5_000 - window.start, window.end - 5_010);
         // Near an end, the spare room goes to the other side.
-        assert_eq!(choose_window(&text, 0..10_000, &[3..5], 100), 0..100);
+        assert_eq!(choose_window(&text, 0..10_000, &single(3..5), 100), 0..100);
         assert_eq!(
-            choose_window(&text, 0..10_000, &[9_998..10_000], 100),
+            choose_window(&text, 0..10_000, &single(9_998..10_000), 100),
             9_900..10_000
         );
     }
@@ -134,7 +139,7 @@ mod tests {
     #[test]
     fn a_part_longer_than_the_budget_is_cut() {
         let text = "z".repeat(1_000);
-        let window = choose_window(&text, 0..1_000, &[100..900], 100);
+        let window = choose_window(&text, 0..1_000, &single(100..900), 100);
         assert_eq!(window.end - window.start, 100);
         assert!(window.start < 100 && window.start >= 50, "{window:?}");
     }
@@ -142,7 +147,7 @@ mod tests {
     #[test]
     fn escapes_count_in_the_width() {
         let text = "\u{1b}".repeat(100);
-        let window = choose_window(&text, 0..100, &[50..51], 80);
+        let window = choose_window(&text, 0..100, &single(50..51), 80);
         assert_eq!(window.end - window.start, 10);
         assert_eq!(forward(&text, 0, 100, 17), (2, 16));
     }
