@@ -362,4 +362,38 @@ mod tests {
             }
         }
     }
+
+    fn render_one(text: &str, span: Span, options: HumanOptions) -> String {
+        let source = SourceFile::new("doc.yaml", text);
+        let code = registry::lookup("duplicate-key").unwrap();
+        let diagnostics = [Diagnostic::new(code, span, "message").with_label("here")];
+        render_human(
+            &FileReport {
+                source: &source,
+                diagnostics: &diagnostics,
+            },
+            options,
+        )
+    }
+
+    /// The header's column counts characters, as the JSON and SARIF reports do.
+    #[test]
+    fn header_columns_count_characters() {
+        let text = "é𝄞: 'x'\n";
+        let out = render_one(text, Span::new(text.find('x').unwrap(), text.len() - 2), HumanOptions::default());
+        assert!(out.contains("[doc.yaml:1:6]"), "{out}");
+    }
+
+    /// A label over more lines than the limit is drawn on its first line and says where
+    /// it ends; the lines between are not printed.
+    #[test]
+    fn long_labels_are_drawn_on_their_first_line() {
+        let text: String = (0..30).map(|i| format!("line{i}\n")).collect();
+        let start = text.find("line3").unwrap();
+        let end = text.find("line25").unwrap() + 6;
+        let out = render_one(&text, Span::new(start, end), HumanOptions::default());
+        assert!(out.contains("here (through line 26)"), "{out}");
+        assert!(!out.contains("line10"), "{out}");
+        assert!(out.contains(" 4 │ line3"), "{out}");
+    }
 }
