@@ -4,7 +4,6 @@
 //! then from the `-D`/`-W`/`-A` flags, which override the file. The library parses and
 //! applies both (`analysis::config`); this shell only finds and reads the file.
 
-use super::output::errln;
 use std::collections::HashMap;
 use std::fmt::Write as FmtWrite;
 use std::io::BufWriter;
@@ -12,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
-use super::output::{ColorChoice, TextWriter, human_options};
+use super::output::{ColorChoice, TextWriter, errln, human_options};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::LevelConfig;
 use crate::analysis::config::{CONFIG_FILE_NAME, LevelSetting};

@@ -380,7 +380,11 @@ mod tests {
     #[test]
     fn header_columns_count_characters() {
         let text = "é𝄞: 'x'\n";
-        let out = render_one(text, Span::new(text.find('x').unwrap(), text.len() - 2), HumanOptions::default());
+        let out = render_one(
+            text,
+            Span::new(text.find('x').unwrap(), text.len() - 2),
+            HumanOptions::default(),
+        );
         assert!(out.contains("[doc.yaml:1:6]"), "{out}");
     }
 
