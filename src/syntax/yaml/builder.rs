@@ -18,6 +18,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, Span as YamlSpan, T
 use super::arena::{Arena, Raw, RawKind};
 use super::errors::{self, OpenFlow};
 use super::offsets::Offsets;
+use super::reader;
 use super::tabs::{self, TabRegions};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, YAML_SYNTAX};
@@ -73,6 +74,11 @@ pub(super) struct Builder<'t> {
     pub(super) last_event_end: usize,
     pub(super) deferred: Vec<Diagnostic>,
     pub(super) tabs: TabRegions,
+    /// The parsed text has U+FEFF stand-ins to turn back in scalar values.
+    pub(super) bom_stand_ins: bool,
+    /// The document has NEL, U+2028 or U+2029, which saphyr does not read as line
+    /// breaks inside quoted scalars.
+    pub(super) line_separators: bool,
 }
 
 /// Build the tree of `body` (the document after any byte-order mark, which starts at
@@ -92,8 +98,11 @@ pub(super) fn build(text: &str, body: &str, base: usize, limits: &Limits) -> Par
         last_event_end: base,
         deferred: Vec::new(),
         tabs: TabRegions::new(body),
+        bom_stand_ins: body.contains('\u{feff}'),
+        line_separators: body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
     };
-    let mut parser = Parser::new_from_str(body);
+    let prepared = reader::for_saphyr(body);
+    let mut parser = Parser::new_from_str(&prepared);
     while let Some(next) = parser.next_event() {
         let result = match next {
             Ok((Event::StreamEnd, _)) => break,
@@ -285,7 +294,7 @@ impl Builder<'_> {
             .then_some(start + after_tag + skip)
     }
 
-    pub(super) fn attach(&mut self, index: usize, special: Special) {
+    pub(super) fn attach(&mut self, index: usize, special: Special) -> Outcome<()> {
         let span = self.arena.span(index);
         let misplaced = |special: Special| match special {
             Special::None => None,
@@ -298,7 +307,7 @@ impl Builder<'_> {
                 let d = self.unknown_tag(span, &format!("{CORE}{tag}"));
                 self.defer(d);
             }
-            return;
+            return Ok(());
         };
         frame.last_end = frame.last_end.max(span.end);
         let misplaced_tag = if !frame.mapping {
@@ -309,12 +318,72 @@ impl Builder<'_> {
             misplaced(special)
         } else {
             frame.pending_key = Some((index, special == Special::Merge));
-            None
+            return self.check_flow_key(span);
         };
         if let Some(tag) = misplaced_tag {
             let d = self.unknown_tag(span, &format!("{CORE}{tag}"));
             self.defer(d);
         }
+        Ok(())
+    }
+
+    /// PyYAML's simple-key rule in flow collections: an implicit key must end (at its
+    /// `:`) on the line it starts on and within 1,024 characters, or the `:` is not a
+    /// key indicator and the parser refuses it. saphyr applies the rule only in block
+    /// context, so flow keys are checked here as they are attached.
+    fn check_flow_key(&self, key: Span) -> Outcome<()> {
+        let Some(innermost) = self.frames.iter().rev().find_map(|f| f.bracket.map(|_| f)) else {
+            return Ok(());
+        };
+        let text = self.text;
+        let after = text.get(key.end..).unwrap_or("");
+        let gap = after
+            .find(|c: char| c != ' ' && c != '\t' && !reader::is_pyyaml_break(c))
+            .unwrap_or(after.len());
+        let colon = key.end + gap;
+        if !after.get(gap..).is_some_and(|s| s.starts_with(':')) {
+            return Ok(());
+        }
+        let region = text.get(key.start..colon).unwrap_or("");
+        let one_line = !region.contains(reader::is_pyyaml_break);
+        if one_line && (region.len() <= 1024 || region.chars().count() <= 1024) {
+            return Ok(());
+        }
+        let explicit = text.get(..key.start).and_then(|before| {
+            before
+                .trim_end_matches([' ', '\t', '\n', '\r'])
+                .chars()
+                .last()
+        }) == Some('?');
+        if explicit {
+            return Ok(());
+        }
+        let (what, close) = if innermost.mapping {
+            ("mapping", '}')
+        } else {
+            ("sequence", ']')
+        };
+        let open = innermost.bracket.unwrap_or(innermost.start);
+        let message = if one_line {
+            "a key in a flow collection is longer than 1,024 characters"
+        } else {
+            "a key in a flow collection spans more than one line"
+        };
+        fail(
+            Diagnostic::new(&YAML_SYNTAX, Span::new(colon, colon + 1), message)
+                .with_label("the `:` after the key")
+                .with_related(Span::new(key.start, key.start + 1), "the key starts here")
+                .with_help(
+                    "write the key on one line and shorter than 1,024 characters, mark it \
+                     as an explicit key with `? `, or use block style",
+                )
+                .with_compat(format!(
+                    "YAML parse error: while parsing a flow {what}\n{}\nexpected ',' or \
+                     '{close}', but got ':'\n{}",
+                    errors::pyyaml_mark(text, open),
+                    errors::pyyaml_mark(text, colon)
+                )),
+        )
     }
 
     fn open(
@@ -376,8 +445,7 @@ impl Builder<'_> {
             self.anchors.insert(anchor, index);
             self.arena.mark_shared(index);
         }
-        self.attach(index, Special::None);
-        Ok(())
+        self.attach(index, Special::None)
     }
 
     pub(super) fn too_many_nodes(&self, span: Span) -> Diagnostic {
@@ -406,13 +474,25 @@ impl Builder<'_> {
         self.check_anchor_name(&name, span.start)?;
         let Some(&target) = self.anchors.get(&id) else {
             // saphyr reports undefined aliases itself; an anchor that is known but not
-            // yet complete is one the alias sits inside of.
-            let message = format!("found recursive alias '{name}'");
-            return fail(
-                errors::construct(self.text, span, None, &message)
-                    .with_label("this alias refers to a value that contains it")
-                    .with_help("a policy value cannot contain itself; remove the alias"),
-            );
+            // yet complete is a collection the alias sits inside of. PyYAML builds the
+            // recursive value (`x: &a [*a]` is a list that contains itself) and the
+            // reference only fails if it uses the value; the tree has no cycles, so the
+            // alias stands in as an empty collection of the same kind (see
+            // `RawKind::Recursive`).
+            let mapping = self
+                .frames
+                .iter()
+                .rev()
+                .find(|f| f.anchor == id)
+                .is_some_and(|f| f.mapping);
+            let index = self.arena.push(Raw {
+                kind: RawKind::Recursive { mapping },
+                span,
+                style: ScalarStyle::NotScalar,
+                size: 1,
+                height: 1,
+            });
+            return self.attach(index, Special::None);
         };
         let (size, height) = (self.arena.size(target), self.arena.height(target));
         if size > self.limits.max_nodes {
@@ -432,8 +512,7 @@ impl Builder<'_> {
             size,
             height,
         });
-        self.attach(index, Special::None);
-        Ok(())
+        self.attach(index, Special::None)
     }
 
     fn finish(self) -> Parsed {
