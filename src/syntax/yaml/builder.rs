@@ -397,11 +397,14 @@ impl Builder<'_> {
             return fail(errors::too_deep(span, self.limits));
         }
         self.define_anchor(anchor, span.start)?;
-        // A flow collection's start event ends just after its bracket.
+        // A flow collection's start event ends just after its bracket. (The implicit
+        // mapping of a pair in a flow sequence, `[k: v]`, starts right after the `[`
+        // too, but has no bracket of its own.)
+        let open_bracket = if mapping { '{' } else { '[' };
         let bracket = self
             .text
             .get(..span.end)
-            .filter(|s| s.ends_with(['[', '{']))
+            .filter(|s| s.ends_with(open_bracket))
             .map(|_| span.end - 1);
         self.frames.push(Frame {
             mapping,
