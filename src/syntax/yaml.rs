@@ -9,8 +9,8 @@
 //! the owned tree, [`tabs`] applies PyYAML's stricter tab rules, and [`errors`] words
 //! the diagnostics. [`reader`] applies the 1.1 reader's character rules before saphyr
 //! sees the text (refused characters, NEL/LS/PS line breaks, a U+FEFF past the start,
-//! `%YAML` versions), and [`quoted`] reads the rare quoted scalar that folds at an LS or
-//! PS as PyYAML does.
+//! `%YAML` versions), and [`refold`] reads the rare scalar that folds at a NEL, LS or PS
+//! as PyYAML does.
 //!
 //! [`Node`]: super::Node
 
@@ -19,8 +19,8 @@ mod builder;
 mod collections;
 mod errors;
 mod offsets;
-mod quoted;
 mod reader;
+mod refold;
 mod scalars;
 mod tabs;
 

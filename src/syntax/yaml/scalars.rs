@@ -11,8 +11,8 @@ use saphyr_parser::ScalarStyle as YamlStyle;
 use super::arena::{Raw, RawKind};
 use super::builder::{Builder, CORE, Outcome, Special, fail, style_of};
 use super::errors;
-use super::quoted::pyyaml_quoted_value;
 use super::reader::BOM_STAND_IN;
+use super::refold::{pyyaml_block_from_source, pyyaml_plain_value, pyyaml_quoted_value};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::YAML_SYNTAX;
 use crate::source::Span;
@@ -38,19 +38,32 @@ impl Builder<'_> {
                 if chomped < value.len() {
                     value.to_mut().truncate(chomped);
                 }
+                if let Some(source) = self.separated(Span::new(span.start, end))
+                    && let Some(refolded) = pyyaml_block_from_source(source)
+                {
+                    value = Cow::Owned(refolded);
+                }
             }
             YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => {
                 span = quoted_span(self.text, span, style);
                 self.tabs.record_quoted(span);
-                if self.line_separators
-                    && let Some(source) = self.text.get(span.start..span.end)
-                    && source.contains(['\u{85}', '\u{2028}', '\u{2029}'])
-                    && let Some(folded) = pyyaml_quoted_value(source)
+                let nel = self
+                    .text
+                    .get(span.start..span.end)
+                    .is_some_and(|s| s.contains('\u{85}'));
+                if let Some(source) = self
+                    .separated(span)
+                    .or_else(|| nel.then(|| self.text.get(span.start..span.end)).flatten())
+                    && let Some(refolded) = pyyaml_quoted_value(source)
                 {
-                    value = Cow::Owned(folded);
+                    value = Cow::Owned(refolded);
                 }
             }
-            YamlStyle::Plain => {}
+            YamlStyle::Plain => {
+                if let Some(source) = self.separated(span) {
+                    value = Cow::Owned(pyyaml_plain_value(source));
+                }
+            }
         }
         if self.bom_stand_ins && value.contains(BOM_STAND_IN) {
             value = Cow::Owned(value.replace(BOM_STAND_IN, "\u{feff}"));
@@ -79,6 +92,17 @@ impl Builder<'_> {
             self.arena.mark_shared(index);
         }
         self.attach(index, special)
+    }
+
+    /// The source text of `span` when it holds an LS or PS, whose value saphyr cannot
+    /// give (see [`super::refold`]).
+    fn separated(&self, span: Span) -> Option<&str> {
+        if !self.line_separators {
+            return None;
+        }
+        self.text
+            .get(span.start..span.end)
+            .filter(|s| s.contains(['\u{2028}', '\u{2029}']))
     }
 
     /// Correct saphyr's trailing line breaks of a block scalar where they differ from
