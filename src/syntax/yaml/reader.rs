@@ -185,9 +185,7 @@ pub(super) fn directive_error(text: &str, body: &str, base: usize) -> Option<Dia
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let Some(directive) = content.strip_prefix('%') else {
-            return None;
-        };
+        let directive = content.strip_prefix('%')?;
         let mut words = directive.split([' ', '\t']).filter(|w| !w.is_empty());
         match words.next() {
             Some("YAML") => {
