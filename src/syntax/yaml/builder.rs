@@ -27,6 +27,9 @@ use crate::syntax::{Limits, Parsed, ScalarStyle};
 
 pub(super) const CORE: &str = "tag:yaml.org,2002:";
 
+/// How the refusal of a too long or multi-line implicit flow key starts.
+const FLOW_KEY_PREFIX: &str = "a key in a flow collection";
+
 /// A diagnostic on the error path, boxed to keep the happy path's results small.
 pub(super) type Outcome<T> = Result<T, Box<Diagnostic>>;
 
@@ -79,11 +82,56 @@ pub(super) struct Builder<'t> {
     /// The document has NEL, U+2028 or U+2029, which saphyr does not read as line
     /// breaks inside quoted scalars.
     pub(super) line_separators: bool,
+    /// The parsed text has line breaks joined (see `reader::relax_flow_breaks`): the
+    /// spans of flow collections and quoted scalars are recorded to check them, and
+    /// scalars with line breaks are read from their source.
+    pub(super) joined_lines: bool,
+    pub(super) joinable: Vec<Span>,
 }
 
 /// Build the tree of `body` (the document after any byte-order mark, which starts at
 /// byte `base` of `text`).
 pub(super) fn build(text: &str, body: &str, base: usize, limits: &Limits) -> Parsed {
+    let prepared = reader::for_saphyr(body);
+    let refusal = match run(text, body, base, limits, &prepared, &[]) {
+        Ok(parsed) => return parsed,
+        Err(refusal) => refusal,
+    };
+    // saphyr applies YAML 1.2's indentation rules inside flow collections and quoted
+    // scalars, which PyYAML does not; such a document is read again with those lines
+    // joined (see `reader::relax_flow_breaks`), and kept only if every joined break was
+    // inside a flow collection or a quoted scalar.
+    let indentation = refusal
+        .compat_message
+        .as_deref()
+        .is_some_and(|m| m.contains("invalid indentation"));
+    if indentation && let Some((relaxed, breaks)) = reader::relax_flow_breaks(&prepared) {
+        match run(text, body, base, limits, &relaxed, &breaks) {
+            Ok(parsed) => return parsed,
+            // The flow-key rule reads the original text, so its refusal holds whatever
+            // the joining did, and it is the one PyYAML gives.
+            Err(flow_key) if flow_key.message.starts_with(FLOW_KEY_PREFIX) => {
+                return failed(vec![*flow_key]);
+            }
+            Err(_) => {}
+        }
+    }
+    failed(vec![*refusal])
+}
+
+/// One parse of `prepared` (the text saphyr reads, character for character the same
+/// length as `body`). `joined` lists the character indices of line breaks and comment
+/// characters the text has replaced to join lines; the parse is refused unless each lies
+/// inside a flow collection or a quoted scalar, and scalars with line breaks are then
+/// read from their source text.
+fn run(
+    text: &str,
+    body: &str,
+    base: usize,
+    limits: &Limits,
+    prepared: &str,
+    joined: &[usize],
+) -> Result<Parsed, Box<Diagnostic>> {
     let mut builder = Builder {
         text,
         offsets: Offsets::new(body, base),
@@ -100,26 +148,34 @@ pub(super) fn build(text: &str, body: &str, base: usize, limits: &Limits) -> Par
         tabs: TabRegions::new(body),
         bom_stand_ins: body.contains('\u{feff}'),
         line_separators: body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
+        joined_lines: !joined.is_empty(),
+        joinable: Vec::new(),
     };
-    let prepared = reader::for_saphyr(body);
-    let mut parser = Parser::new_from_str(&prepared);
+    let mut parser = Parser::new_from_str(prepared);
     while let Some(next) = parser.next_event() {
-        let result = match next {
+        match next {
             Ok((Event::StreamEnd, _)) => break,
-            Ok((event, span)) => builder.on_event(event, span),
-            Err(err) => fail(errors::scan_error(
-                text,
-                &builder.offsets,
-                &err,
-                &builder.open_flows(),
-                limits,
-            )),
-        };
-        if let Err(diagnostic) = result {
-            return failed(vec![*diagnostic]);
+            Ok((event, span)) => builder.on_event(event, span)?,
+            Err(err) => {
+                return fail(errors::scan_error(
+                    text,
+                    &builder.offsets,
+                    &err,
+                    &builder.open_flows(),
+                    limits,
+                ));
+            }
         }
     }
-    builder.finish()
+    if !joined.is_empty() && !builder.joins_are_inside(joined) {
+        // The caller reports the refusal of the unjoined text instead.
+        return fail(Diagnostic::new(
+            &YAML_SYNTAX,
+            Span::point(0),
+            "lines joined outside a flow collection",
+        ));
+    }
+    Ok(builder.finish())
 }
 
 pub(super) fn failed(diagnostics: Vec<Diagnostic>) -> Parsed {
@@ -365,9 +421,9 @@ impl Builder<'_> {
         };
         let open = innermost.bracket.unwrap_or(innermost.start);
         let message = if one_line {
-            "a key in a flow collection is longer than 1,024 characters"
+            format!("{FLOW_KEY_PREFIX} is longer than 1,024 characters")
         } else {
-            "a key in a flow collection spans more than one line"
+            format!("{FLOW_KEY_PREFIX} spans more than one line")
         };
         fail(
             Diagnostic::new(&YAML_SYNTAX, Span::new(colon, colon + 1), message)
@@ -400,12 +456,16 @@ impl Builder<'_> {
         // A flow collection's start event ends just after its bracket. (The implicit
         // mapping of a pair in a flow sequence, `[k: v]`, starts right after the `[`
         // too, but has no bracket of its own.)
+        // saphyr's event may also cover the blanks after the bracket.
         let open_bracket = if mapping { '{' } else { '[' };
         let bracket = self
             .text
-            .get(..span.end)
+            .get(span.start..span.end)
+            .map(|s| {
+                s.trim_end_matches(|c: char| c == ' ' || c == '\t' || reader::is_pyyaml_break(c))
+            })
             .filter(|s| s.ends_with(open_bracket))
-            .map(|_| span.end - 1);
+            .map(|s| span.start + s.len() - 1);
         self.frames.push(Frame {
             mapping,
             start: span.start,
@@ -430,6 +490,11 @@ impl Builder<'_> {
             frame.last_end
         };
         let span = Span::new(frame.start, span_end.max(frame.start));
+        if self.joined_lines
+            && let Some(bracket) = frame.bracket
+        {
+            self.joinable.push(Span::new(bracket, span.end));
+        }
         let anchor = frame.anchor;
         let raw = if frame.mapping {
             self.close_mapping(frame, span)
@@ -516,6 +581,30 @@ impl Builder<'_> {
             height,
         });
         self.attach(index, Special::None)
+    }
+
+    /// Whether every replaced character (a character index of the parsed text) lies
+    /// inside a flow collection or a quoted scalar as parsed, and no joined line starts
+    /// with a document marker (which PyYAML refuses inside both).
+    fn joins_are_inside(&mut self, joined: &[usize]) -> bool {
+        let mut spans = std::mem::take(&mut self.joinable);
+        spans.sort_unstable();
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        joined.iter().all(|&index| {
+            let at = self.offsets.byte(index);
+            let after = self.text.get(at + 1..).unwrap_or("");
+            let after = after.strip_prefix('\n').unwrap_or(after);
+            let inside = merged
+                .get(merged.partition_point(|s| s.end <= at))
+                .is_some_and(|s| s.start <= at);
+            inside && !after.starts_with("---") && !after.starts_with("...")
+        })
     }
 
     fn finish(self) -> Parsed {

@@ -93,77 +93,146 @@ pub(super) const QUOTED_BREAK_STAND_IN: char = '\u{ffff}';
 /// quoted scalar, as [`QUOTED_BREAK_STAND_IN`]) and every U+FEFF (the leading one is
 /// already cut off) as [`BOM_STAND_IN`]. Borrowed when there is nothing to replace,
 /// which is the case for nearly every policy.
-///
-/// Whether a break is inside a quoted scalar is decided by a small scan that tracks
-/// comments and quotes (a quote opens a scalar after whitespace, `[`, `{` or `,`, or at
-/// the start of the text). It can misjudge a quote inside a block scalar's content; that
-/// only matters for a NEL, LS or PS on the same line, and then the document is refused,
-/// never given a different value.
 pub(super) fn for_saphyr(body: &str) -> Cow<'_, str> {
     let special = |c: char| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}');
     if body.is_ascii() || !body.contains(special) {
         return Cow::Borrowed(body);
     }
-    #[derive(PartialEq)]
-    enum State {
-        Normal,
-        Comment,
-        Single,
-        Double,
-    }
-    let mut state = State::Normal;
-    let mut previous: Option<char> = None;
-    let mut escaped = false;
-    let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        let quoted = matches!(state, State::Single | State::Double);
-        let mapped = match c {
-            '\u{85}' | '\u{2028}' | '\u{2029}' if quoted => QUOTED_BREAK_STAND_IN,
-            '\u{85}' | '\u{2028}' | '\u{2029}' => '\n',
-            '\u{feff}' => BOM_STAND_IN,
-            other => other,
+    Cow::Owned(Lexer::run(body, false).0)
+}
+
+/// `prepared` (the output of [`for_saphyr`]) with every line break and comment inside a
+/// flow collection turned into spaces and every line break inside a quoted scalar into
+/// [`QUOTED_BREAK_STAND_IN`], and the character indices of what was replaced; `None`
+/// when nothing was.
+///
+/// PyYAML does not apply YAML 1.2's indentation rules inside flow collections and quoted
+/// scalars (`deny: [` on one line and `]` less indented on a later one, a quoted value
+/// continued at the start of a line), where saphyr refuses them. A document saphyr
+/// refuses for indentation is parsed again from this text, in which those lines are
+/// joined; the builder then checks that every joined break did sit inside a flow
+/// collection or a quoted scalar as parsed, and reads the values of scalars with breaks
+/// from their source text (see [`super::refold`]).
+pub(super) fn relax_flow_breaks(prepared: &str) -> Option<(String, Vec<usize>)> {
+    let (text, relaxed) = Lexer::run(prepared, true);
+    (!relaxed.is_empty()).then_some((text, relaxed))
+}
+
+#[derive(PartialEq)]
+enum State {
+    Normal,
+    Comment,
+    Single,
+    Double,
+}
+
+/// A small scan that tracks comments, quotes and flow brackets. A quote or bracket opens
+/// after whitespace, `[`, `{` or `,` or at the start of the text, and inside a flow
+/// collection also after `:` (a JSON-like `{"a":"b"}`). It can misjudge a quote or a
+/// bracket inside a block scalar's content; that only matters for the characters it
+/// replaces, and the builder refuses a parse in which a replaced break is not where the
+/// scan assumed.
+struct Lexer {
+    state: State,
+    depth: usize,
+    previous: Option<char>,
+    escaped: bool,
+}
+
+impl Lexer {
+    fn run(body: &str, relax: bool) -> (String, Vec<usize>) {
+        let mut lexer = Lexer {
+            state: State::Normal,
+            depth: 0,
+            previous: None,
+            escaped: false,
         };
-        out.push(mapped);
-        match state {
+        let mut out = String::with_capacity(body.len());
+        let mut relaxed = Vec::new();
+        let mut chars = body.chars().enumerate().peekable();
+        while let Some((index, c)) = chars.next() {
+            let quoted = matches!(lexer.state, State::Single | State::Double);
+            let newline = c == '\n' || c == '\r';
+            let in_flow = lexer.depth > 0;
+            // A comment inside a flow collection, `#` and line break included, becomes
+            // blanks, so that the lines around it join too.
+            let flow_comment = in_flow
+                && (lexer.state == State::Comment
+                    || (lexer.state == State::Normal
+                        && c == '#'
+                        && lexer.previous.is_none_or(char::is_whitespace)));
+            let relaxed_to = match c {
+                _ if !relax => None,
+                _ if newline && quoted => Some(QUOTED_BREAK_STAND_IN),
+                _ if flow_comment || (newline && in_flow && lexer.state == State::Normal) => {
+                    Some(' ')
+                }
+                _ => None,
+            };
+            let mapped = if let Some(to) = relaxed_to {
+                relaxed.push(index);
+                to
+            } else {
+                match c {
+                    '\u{85}' | '\u{2028}' | '\u{2029}' if quoted => QUOTED_BREAK_STAND_IN,
+                    '\u{85}' | '\u{2028}' | '\u{2029}' => '\n',
+                    '\u{feff}' => BOM_STAND_IN,
+                    other => other,
+                }
+            };
+            out.push(mapped);
+            if lexer.state == State::Single
+                && c == '\''
+                && chars.peek().is_some_and(|&(_, next)| next == '\'')
+            {
+                chars.next();
+                out.push('\'');
+                continue;
+            }
+            lexer.step(c);
+        }
+        (out, relaxed)
+    }
+
+    fn step(&mut self, c: char) {
+        match self.state {
             State::Normal => {
-                let after_blank = previous.is_none_or(|p| p.is_whitespace() || "[{,".contains(p));
-                if c == '#' && previous.is_none_or(char::is_whitespace) {
-                    state = State::Comment;
-                } else if c == '\'' && after_blank {
-                    state = State::Single;
-                } else if c == '"' && after_blank {
-                    state = State::Double;
+                let opens = self.previous.is_none_or(|p| {
+                    p.is_whitespace() || "[{,".contains(p) || (self.depth > 0 && p == ':')
+                });
+                match c {
+                    '#' if self.previous.is_none_or(char::is_whitespace) => {
+                        self.state = State::Comment;
+                    }
+                    '\'' if opens => self.state = State::Single,
+                    '"' if opens => self.state = State::Double,
+                    '[' | '{' if opens || self.depth > 0 => self.depth += 1,
+                    ']' | '}' if self.depth > 0 => self.depth -= 1,
+                    _ => {}
                 }
             }
             State::Comment => {
                 if is_pyyaml_break(c) {
-                    state = State::Normal;
+                    self.state = State::Normal;
                 }
             }
             State::Single => {
                 if c == '\'' {
-                    if chars.peek() == Some(&'\'') {
-                        chars.next();
-                        out.push('\'');
-                    } else {
-                        state = State::Normal;
-                    }
+                    self.state = State::Normal;
                 }
             }
             State::Double => {
-                if escaped {
-                    escaped = false;
+                if self.escaped {
+                    self.escaped = false;
                 } else if c == '\\' {
-                    escaped = true;
+                    self.escaped = true;
                 } else if c == '"' {
-                    state = State::Normal;
+                    self.state = State::Normal;
                 }
             }
         }
-        previous = Some(if is_pyyaml_break(c) { '\n' } else { c });
+        self.previous = Some(if is_pyyaml_break(c) { '\n' } else { c });
     }
-    Cow::Owned(out)
 }
 
 /// PyYAML's `process_directives`: a `%YAML` directive must name version 1.x and appear
@@ -290,5 +359,14 @@ mod tests {
             "a: 'x\u{ffff}y' # it's\nb: \"\\\"\u{ffff}\""
         );
         assert!(matches!(for_saphyr("plain: text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn relaxing_joins_lines_inside_flow_collections_and_quotes() {
+        let text = "a: [\n  'x\n y',\n # c\n]\nb: c # d\n";
+        let (relaxed, at) = relax_flow_breaks(text).unwrap_or_default();
+        assert_eq!(relaxed, "a: [   'x\u{ffff} y',      ]\nb: c # d\n");
+        assert_eq!(at, [4, 9, 14, 16, 17, 18, 19]);
+        assert_eq!(relax_flow_breaks("a: b\nc: d\n"), None);
     }
 }

@@ -47,6 +47,9 @@ impl Builder<'_> {
             YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => {
                 span = quoted_span(self.text, span, style);
                 self.tabs.record_quoted(span);
+                if self.joined_lines {
+                    self.joinable.push(span);
+                }
                 let nel = self
                     .text
                     .get(span.start..span.end)
@@ -94,15 +97,16 @@ impl Builder<'_> {
         self.attach(index, special)
     }
 
-    /// The source text of `span` when it holds an LS or PS, whose value saphyr cannot
-    /// give (see [`super::refold`]).
+    /// The source text of `span` when saphyr cannot give its value (see
+    /// [`super::refold`]): it holds an LS or PS, or any line break when the parsed text
+    /// has lines joined.
     fn separated(&self, span: Span) -> Option<&str> {
-        if !self.line_separators {
-            return None;
+        let source = self.text.get(span.start..span.end)?;
+        let holds = |breaks: &[char]| source.contains(breaks);
+        if self.joined_lines && holds(&['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+            return Some(source);
         }
-        self.text
-            .get(span.start..span.end)
-            .filter(|s| s.contains(['\u{2028}', '\u{2029}']))
+        (self.line_separators && holds(&['\u{2028}', '\u{2029}'])).then_some(source)
     }
 
     /// Correct saphyr's trailing line breaks of a block scalar where they differ from
