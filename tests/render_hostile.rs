@@ -24,6 +24,7 @@ use serde_json::Value;
 
 const ESCAPES: &str = "fixtures/hostile/terminal-escapes.yaml";
 const RAW_CONTROLS: &str = "fixtures/hostile/raw-controls.yaml";
+const RAW_CONTROLS_JSON: &str = "fixtures/hostile/raw-controls.json";
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -72,23 +73,33 @@ fn stderr(output: &Output) -> String {
 
 // --- control characters --------------------------------------------------------------
 
-/// ESC, BEL, C1 and bidi controls, from YAML escapes in an id, a pattern and a reason and
-/// raw in comments, show as `<U+XXXX>` in messages, labels, help and snippets; witnesses
-/// are Python calls with Python escapes.
+/// ESC, BEL, C1 and bidi controls, from YAML escapes in an id, a pattern and a reason,
+/// raw in comments (which the reader refuses, pointing at them) and raw in JSON strings
+/// before a labelled pattern, show as `<U+XXXX>` in messages, labels, help and snippets,
+/// with the underlines under what they label; witnesses are Python calls with Python
+/// escapes.
 #[test]
 fn human_output_escapes_control_characters() {
-    for (name, path) in [("escapes", ESCAPES), ("raw_controls", RAW_CONTROLS)] {
+    for (name, path) in [
+        ("escapes", ESCAPES),
+        ("raw_controls", RAW_CONTROLS),
+        ("raw_controls_json", RAW_CONTROLS_JSON),
+    ] {
         let report = check(fixture(path));
         let text = human(&report);
         assert_eq!(controls(&text), [], "{path}");
-        assert!(text.contains("<U+001B>"), "{path}");
+        assert!(text.contains("<U+00"), "{path}");
         insta::assert_snapshot!(format!("human_{name}"), text);
     }
 }
 
 #[test]
 fn github_annotations_escape_control_characters() {
-    let reports = [check(fixture(ESCAPES)), check(fixture(RAW_CONTROLS))];
+    let reports = [
+        check(fixture(ESCAPES)),
+        check(fixture(RAW_CONTROLS)),
+        check(fixture(RAW_CONTROLS_JSON)),
+    ];
     let files: Vec<FileReport<'_>> = reports.iter().map(CheckReport::file_report).collect();
     let text = github_annotations(&files);
     assert_eq!(controls(&text), []);
@@ -129,7 +140,7 @@ fn commands_escape_control_characters() {
     let runs = [
         guardc(&["eval", ESCAPES, "Bash:\u{1b}]0;pwned\u{7}x", "--explain"]),
         guardc(&["eval", ESCAPES, "Bash:\u{1b}]0;pwned\u{7}x", "--json"]),
-        guardc(&["check", "--color", "never", RAW_CONTROLS]),
+        guardc(&["check", "--color", "never", RAW_CONTROLS, RAW_CONTROLS_JSON]),
         guardc(&["build", ESCAPES, "-o", bundle]),
         guardc(&["build", ESCAPES, "-o", bundle, "--allow-findings"]),
         guardc(&["inspect", bundle, "--rules"]),
