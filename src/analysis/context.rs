@@ -8,7 +8,7 @@
 use std::cell::OnceCell;
 
 use super::regions::{AnalysisLimits, ApprovalReport, RegionMap};
-use crate::policy::{LoadResult, Policy};
+use crate::policy::{LoadResult, Policy, Rule};
 use crate::syntax::{Mapping, Node};
 
 /// The input of one analysis run.
@@ -47,6 +47,14 @@ impl<'a> Context<'a> {
                     .map(|policy| RegionMap::compute(policy, &self.limits))
             })
             .as_ref()
+    }
+
+    /// Whether every request `inner` matches is also matched by `outer` (exactly, over
+    /// the whole request space); `None` when the document did not load, an opaque gate
+    /// leaves it open, or the search hit the analysis limits. The rules are rules of the
+    /// policy, or copies of them narrowed to some of their patterns.
+    pub fn rule_contains(&self, outer: &Rule, inner: &Rule) -> Option<bool> {
+        self.regions()?.rule_contains(outer, inner, &self.limits)
     }
 
     /// The approval partition (`--approvals`), from the same regions the findings used;

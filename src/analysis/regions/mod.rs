@@ -26,6 +26,7 @@
 mod approvals;
 mod approvals_render;
 mod classify;
+mod containment;
 mod decode;
 mod domain;
 mod encode;
