@@ -188,19 +188,31 @@ fn triggering_fixtures_render_for_review() {
 fn go_findings_need_the_go_target() {
     for finding in ["go-glob-portability", "go-schema-portability"] {
         let folder = fixtures().join(finding);
-        assert!(folder_config(&folder).targets().go, "{finding}: no Go target");
+        assert!(
+            folder_config(&folder).targets().go,
+            "{finding}: no Go target"
+        );
         for file in fixture_files(&folder) {
             if !name_of(&file).starts_with("triggers-") {
                 continue;
             }
             let silent = check_with(&file, LevelConfig::new());
-            assert!(of_finding(&silent, finding).is_empty(), "{finding}: reported");
+            assert!(
+                of_finding(&silent, finding).is_empty(),
+                "{finding}: reported"
+            );
             let everything = LevelConfig::from_toml("[levels]\nall = \"warn\"\n").unwrap();
             let all = check_with(&file, everything);
-            assert!(of_finding(&all, finding).is_empty(), "{finding}: `all` enabled it");
+            assert!(
+                of_finding(&all, finding).is_empty(),
+                "{finding}: `all` enabled it"
+            );
             let named = LevelConfig::from_toml(&format!("[levels]\n{finding} = \"warn\"\n"));
             let asked = check_with(&file, named.unwrap());
-            assert!(!of_finding(&asked, finding).is_empty(), "{finding}: named, not reported");
+            assert!(
+                !of_finding(&asked, finding).is_empty(),
+                "{finding}: named, not reported"
+            );
         }
     }
 }

@@ -246,15 +246,17 @@ fn check_containment(
     policy: &Policy,
     requests: &[Probe],
 ) -> Result<(), TestCaseError> {
+    // The direction the findings ask: does a later rule contain an earlier one.
     for outer in &policy.rules {
-        for inner in &policy.rules {
+        for inner in policy.rules.iter().take(outer.index) {
             if context.rule_contains(outer, inner) != Some(true) {
                 continue;
             }
             for request in requests {
                 let call = as_call(request);
                 prop_assert!(
-                    !matches_rule(policy, inner.index, &call) || matches_rule(policy, outer.index, &call),
+                    !matches_rule(policy, inner.index, &call)
+                        || matches_rule(policy, outer.index, &call),
                     "rules[{}] is said to contain rules[{}], but {call:?} is only in the latter",
                     outer.index,
                     inner.index
@@ -273,13 +275,18 @@ fn check_correlations(
     policy: &Policy,
     diagnostics: &[Diagnostic],
 ) -> Result<(), TestCaseError> {
-    for d in diagnostics.iter().filter(|d| d.code.name == "partially-shadowed-rule") {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code.name == "partially-shadowed-rule")
+    {
         let r = d.rule_index.unwrap();
         let q = d.related.first().and_then(|rel| rel.rule_index).unwrap();
         prop_assert!(q < r);
         prop_assert_ne!(policy.rules[q].effect, policy.rules[r].effect);
         let [earlier, still] = d.witnesses.as_slice() else {
-            return Err(TestCaseError::fail(format!("rules[{r}]: two witnesses expected")));
+            return Err(TestCaseError::fail(format!(
+                "rules[{r}]: two witnesses expected"
+            )));
         };
         let earlier = witness_call(earlier);
         prop_assert_eq!(decided_by(policy, &earlier), Some(q));
@@ -288,7 +295,9 @@ fn check_correlations(
         prop_assert_ne!(
             context.rule_contains(&policy.rules[r], &policy.rules[q]),
             Some(true),
-            "rules[{}] contains rules[{}]: an exception, not a correlation", r, q
+            "rules[{}] contains rules[{}]: an exception, not a correlation",
+            r,
+            q
         );
     }
     Ok(())
@@ -302,7 +311,10 @@ fn check_redundancy(
     diagnostics: &[Diagnostic],
     requests: &[Probe],
 ) -> Result<(), TestCaseError> {
-    for d in diagnostics.iter().filter(|d| d.code.name == "redundant-rule") {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code.name == "redundant-rule")
+    {
         let r = d.rule_index.unwrap();
         let rule_text = text.split("\n  - ").nth(r + 1).unwrap_or_default();
         prop_assert!(
@@ -366,14 +378,16 @@ proptest! {
                 );
             }
         }
+        let context = Context::new(&loaded);
+        let mut requests = probes.clone();
         for limits in [AnalysisLimits::DEFAULT, AnalysisLimits::PER_RULE] {
             let (_, diagnostics) = findings_with_limits(&source, limits);
             assert_witnesses_recheck(&policy, &diagnostics);
-            let context = Context::with_limits(&loaded, limits);
-            let requests = all_requests(&probes, &diagnostics);
-            check_containment(&context, &policy, &requests)?;
+            let all = all_requests(&probes, &diagnostics);
             check_correlations(&context, &policy, &diagnostics)?;
-            check_redundancy(&text, &policy, &diagnostics, &requests)?;
+            check_redundancy(&text, &policy, &diagnostics, &all)?;
+            requests = all;
         }
+        check_containment(&context, &policy, &requests)?;
     }
 }

@@ -7,7 +7,7 @@
 
 use std::cell::OnceCell;
 
-use super::regions::{AnalysisLimits, ApprovalReport, RegionMap};
+use super::regions::{AnalysisLimits, ApprovalReport, Containment, RegionMap};
 use crate::policy::{LoadResult, Policy, Rule};
 use crate::syntax::{Mapping, Node};
 
@@ -17,6 +17,7 @@ pub struct Context<'a> {
     pub loaded: &'a LoadResult,
     limits: AnalysisLimits,
     regions: OnceCell<Option<RegionMap>>,
+    containment: OnceCell<Containment>,
 }
 
 impl<'a> Context<'a> {
@@ -30,6 +31,7 @@ impl<'a> Context<'a> {
             loaded,
             limits,
             regions: OnceCell::new(),
+            containment: OnceCell::new(),
         }
     }
 
@@ -54,7 +56,10 @@ impl<'a> Context<'a> {
     /// leaves it open, or the search hit the analysis limits. The rules are rules of the
     /// policy, or copies of them narrowed to some of their patterns.
     pub fn rule_contains(&self, outer: &Rule, inner: &Rule) -> Option<bool> {
-        self.regions()?.rule_contains(outer, inner, &self.limits)
+        let map = self.regions()?;
+        self.containment
+            .get_or_init(|| Containment::new(map, &self.limits))
+            .contains(map, outer, inner)
     }
 
     /// The approval partition (`--approvals`), from the same regions the findings used;

@@ -9,9 +9,9 @@
 
 use std::fmt;
 
-use super::targets::Targets;
 #[cfg(feature = "config")]
 use super::targets::SDK_NAMES;
+use super::targets::Targets;
 use crate::diagnostics::codes::load_codes;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::registry;
