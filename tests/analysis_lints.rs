@@ -216,3 +216,30 @@ fn go_findings_need_the_go_target() {
         }
     }
 }
+
+fn check_example(name: &str) -> CheckReport {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    check_with(&path, LevelConfig::new())
+}
+
+/// Realistic policies without a defect, written exception first, report nothing at all
+/// (`guardc check` prints only its summary line for them).
+#[test]
+fn realistic_policies_without_defects_are_quiet() {
+    for name in ["support-agent.yaml", "data-platform.yaml"] {
+        let report = check_example(name);
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.name).collect();
+        assert!(codes.is_empty(), "{name}: {codes:?}");
+    }
+}
+
+/// The approval example (`deny: 'Bash:sudo *'`, then `allow: 'Bash:*'`) is the idiom: the
+/// only finding is that hook integrations never send `Bash:sudo *`.
+#[test]
+fn approval_example_reports_only_the_hook_subject() {
+    let report = check_example("approval.yaml");
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.name).collect();
+    assert_eq!(codes, ["hook-subject-mismatch"]);
+}
