@@ -404,6 +404,54 @@ mod tests {
     }
 
     #[test]
+    fn go_findings_follow_the_targets() {
+        let go = registry::lookup("go-glob-portability").unwrap();
+        let other = registry::lookup("redundant-rule").unwrap();
+        let mut config = LevelConfig::new();
+        assert_eq!(config.level_of(go), None);
+        assert_eq!(config.level_of(other), Some(other.level));
+        config.set("all", LevelSetting::Warn).unwrap();
+        assert_eq!(config.level_of(go), None, "`all` does not declare a target");
+        config
+            .set("go-glob-portability", LevelSetting::Info)
+            .unwrap();
+        assert_eq!(
+            config.level_of(go),
+            Some(Level::Info),
+            "naming it turns it on"
+        );
+        let mut targeted = LevelConfig::new();
+        targeted.set_targets(Targets { go: true });
+        assert_eq!(targeted.level_of(go), Some(go.level));
+        let mut flags = LevelConfig::new();
+        flags.set("all", LevelSetting::Deny).unwrap();
+        targeted.extend(&flags);
+        assert_eq!(
+            targeted.level_of(go),
+            Some(Level::Error),
+            "the file's targets stay"
+        );
+    }
+
+    #[cfg(feature = "config")]
+    #[test]
+    fn targets_are_read_from_the_file() {
+        let config = LevelConfig::from_toml("[targets]\nsdks = [\"python\", \"Go\"]\n").unwrap();
+        assert!(config.targets().go);
+        assert!(
+            !LevelConfig::from_toml("[targets]\nsdks = [\"python\"]\n")
+                .unwrap()
+                .targets()
+                .go
+        );
+        let err = LevelConfig::from_toml("[targets]\nsdks = [\"rust\"]\n").unwrap_err();
+        assert_eq!(err.message, "unknown SDK `rust`");
+        assert_eq!(err.help.as_deref(), Some("SDKs are `python` and `go`"));
+        assert_eq!(err.position.map(|at| (at.line, at.col)), Some((2, 9)));
+        assert!(LevelConfig::from_toml("[targets]\ngo = true\n").is_err());
+    }
+
+    #[test]
     fn unknown_codes_suggest_the_closest_one() {
         let err = LevelConfig::new()
             .set("misplaced-rule-kye", LevelSetting::Deny)
