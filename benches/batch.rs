@@ -1,4 +1,4 @@
-//! Batch throughput (TOOLING.md 5: at least 500,000 decisions per second per core, JSON
+//! Batch throughput (budget in README.md "Performance": at least 500,000 decisions per second per core, JSON
 //! in and JSON out): `decide_json_lines`, the loop `guardc eval --requests` runs, over
 //! an in-memory JSON-lines input.
 //!

@@ -1,4 +1,4 @@
-//! Bundle load time (TOOLING.md 5: a 10,000-rule bundle loads in under 5 ms, with no
+//! Bundle load time (budget in README.md "Performance": a 10,000-rule bundle loads in under 5 ms, with no
 //! automaton rebuild), next to the cost of writing one.
 //!
 //! `read_bundle` verifies the checksum (SHA-256 over the whole bundle), decodes the

@@ -1,4 +1,4 @@
-//! Compile time (TOOLING.md 5: "compile + analyze"): what `guardc build` does to a
+//! Compile time (README.md "Performance": "compile + analyze"): what `guardc build` does to a
 //! document, split into its stages so a miss can be attributed.
 //!
 //! - `load`: bytes → syntax tree → validated, lowered policy (`policy::load`);

@@ -1,4 +1,4 @@
-//! Decision latency (TOOLING.md 5): the compiled evaluator and the rule-by-rule
+//! Decision latency (budgets in README.md "Performance"): the compiled evaluator and the rule-by-rule
 //! interpreter side by side, at 10 to 10,000 rules, on action-only and gated policies.
 //!
 //! Each policy is measured on three single calls (decided by the second rule, by the

@@ -18,7 +18,7 @@ Example objects: {"pattern", "matches", "rejects", "level"?, "note"?}. With leve
 "glob" (the default) the pattern is matched as is against each subject. With level
 "tool" the pattern goes through the tool-pattern pipeline (canonical form, then the
 tool segment of the text is folded, then parsed) and each subject, a `tool:method`
-string, has its tool segment folded: LANGUAGE.md sections 2.1 and 2.3.
+string, has its tool segment folded: docs/language.md sections 3.1 and 3.3.
 """
 
 import fnmatch

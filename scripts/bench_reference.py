@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Side-by-side baseline: the reference Python evaluator on guardc's benchmark policies.
 
-Why this exists: TOOLING.md 5 asks that guardc decide at least 10,000x faster than the
+Why this exists: the performance budgets (README.md "Performance") ask that guardc decide at least 10,000x faster than the
 reference SDK at 1,000 rules, "measured side by side". This script times
 controlzero 1.13.16's ``PolicyEvaluator.evaluate`` on the very same generated policies
 and calls that ``cargo bench --bench decide`` measures (written to disk by

@@ -16,7 +16,7 @@ install the pinned reference into a virtual environment under ``target/``) and a
 guardc.
 
 Requests outside the core language are skipped: those the reference widens (tool-family
-aliases such as ``Read`` -> ``file_read``, shell and SQL derivation; LANGUAGE.md 5),
+aliases such as ``Read`` -> ``file_read``, shell and SQL derivation; docs/language.md section 7),
 detected with the reference's own ``action_candidates``, and those on which it raises
 for a non-empty tool (non-string selector values; the extended tier's engine errors).
 

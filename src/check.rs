@@ -1,6 +1,6 @@
 //! The check pipeline as one library call: load a document, then analyze it.
 //!
-//! `guardc check`, the language server and tests all go through [`check_bytes`] /
+//! `guardc check`, tests and any other caller (an editor integration) go through [`check_bytes`] /
 //! [`check_source`], so a document gets the same diagnostics wherever it is checked.
 //! The run's configuration (finding levels, inline suppressions) is applied here too,
 //! not in the shells, for the same reason.
@@ -61,7 +61,7 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &CheckOptions) -> CheckRep
     finish(load_bytes(name, bytes), options)
 }
 
-/// Check a document already held as text (the language server's case).
+/// Check a document already held as text (an editor's case).
 pub fn check_source(source: SourceFile, options: &CheckOptions) -> CheckReport {
     finish(load(source), options)
 }

@@ -1,5 +1,5 @@
 //! The one table of every diagnostic code users can meet: load codes and analyzer
-//! findings. `guardc explain`, the documentation test and the language server read it.
+//! findings. `guardc explain`, the documentation test and any editor integration read it.
 
 use crate::analysis::config::UNKNOWN_SUPPRESSION;
 use crate::analysis::findings::FINDINGS;

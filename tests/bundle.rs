@@ -1,4 +1,4 @@
-//! The bundle contract (TOOLING.md 2): deterministic bytes, the same answers as the
+//! The bundle contract (README.md, `guardc build`): deterministic bytes, the same answers as the
 //! source, and fail-closed loading of truncated, corrupted, wrong-version or tampered
 //! files — every single flipped byte is detected.
 

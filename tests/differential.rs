@@ -1,5 +1,5 @@
 //! Differential tests: the compiled evaluator must decide every request exactly as the
-//! reference interpreter does (TOOLING.md 3), also after a bundle round trip and also
+//! reference interpreter does, also after a bundle round trip and also
 //! when tiny automaton limits force the per-rule fallback paths.
 //!
 //! Policies are generated as YAML/JSON text from a seeded vocabulary that sits on the

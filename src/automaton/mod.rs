@@ -24,13 +24,14 @@
 //! ones); in two DFAs each stays small. The first match of a policy is the minimum of the
 //! first matches of the parts, so the partition changes nothing but size. Anchored
 //! decider patterns whose whole tool segment is literal (the common `github:list_*`) are
-//! further grouped by that tool: a call looks its folded tool up (binary search over the
-//! sorted tool names) and walks only that tool's DFA, so the automaton a call walks does
-//! not grow with the number of tools in the policy. Floating `*literal*` patterns, the
-//! one shape whose leftmost-first DFA grows quadratically, go to an Aho-Corasick
-//! automaton instead (`substrings.rs`). Decider DFAs
-//! are stored sparse (only the transitions that exist), which suits their trie-like
-//! shape; gated DFAs stay dense because their final states index the candidate table.
+//! further grouped by that tool: a call looks its folded tool up (one hash lookup in
+//! `tools.rs`; the bundle stores the names sorted) and walks only that tool's DFA, so the
+//! automaton a call walks does not grow with the number of tools in the policy. Floating
+//! `*literal*` patterns, the one shape whose leftmost-first DFA grows quadratically, go to
+//! an Aho-Corasick automaton instead (`substrings.rs`). A decider DFA is kept dense (one
+//! table read per byte) up to 8 KiB and stored sparse (only the transitions that exist)
+//! past that, where the dense table would make bundles much larger; gated DFAs stay dense
+//! because their final states index the candidate table.
 //!
 //! All are anchored, built from HIR made directly from the glob AST
 //! ([`crate::pattern::Glob::to_hir`]), and bounded by [`AutomatonLimits`]. Normally each

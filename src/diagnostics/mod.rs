@@ -4,7 +4,7 @@
 //! A [`Diagnostic`] has a stable code from the registry, a lowercase message, a labelled
 //! primary span, help that says what to do, related locations and witnesses. The same
 //! value renders to human text (miette), JSON, SARIF and GitHub annotations, and feeds the
-//! language server, so the editor and CI never disagree.
+//! editors through the same value, so an editor and CI never disagree.
 
 pub mod codes;
 mod diagnostic;

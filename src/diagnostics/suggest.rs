@@ -1,6 +1,41 @@
-//! Edit distance for did-you-mean help, shared by the loader (operators) and the
-//! analyzer (keys, tool names). Each caller keeps its own threshold; the distance is one
-//! definition so that suggestions agree across diagnostics.
+//! Did-you-mean help, shared by the loader (operators, effects, keys) and the analyzer
+//! (unknown keys, tool names): one definition of which word is close enough, so that a
+//! misspelling gets the same suggestion whichever diagnostic reports it.
+
+/// The closest known word to `word`, for did-you-mean help.
+///
+/// Two spellings count as the same word when they differ only in case, `_`, `-` or
+/// spaces (`Deny`, `reasonCode`, `escalate-on-deny`): those are how keys copied from
+/// other tools or languages usually go wrong, and any edit distance would undercount
+/// them. Otherwise the candidate must be within [`max_distance`] edits of the word in
+/// lowercase; the nearest wins, the first of equals.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let normalized = normalize(word);
+    if let Some(same) = candidates.iter().find(|c| normalize(c) == normalized) {
+        return Some(same);
+    }
+    let lower = word.to_lowercase();
+    candidates
+        .iter()
+        .filter_map(|c| edit_distance_within(&lower, c, max_distance(c)).map(|d| (d, *c)))
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, c)| c)
+}
+
+/// The largest edit distance at which `known` is still suggested: one edit for words of
+/// five letters or fewer (within two edits of `allow` lie `arrow` and `below`, words of
+/// their own, and of `in` every two-letter word), two for longer words.
+pub fn max_distance(known: &str) -> usize {
+    if known.chars().count() <= 5 { 1 } else { 2 }
+}
+
+/// The spelling two words are compared in before any edit is counted.
+fn normalize(word: &str) -> String {
+    word.chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transposition), so that
 /// `contaisn` is one edit from `contains`, as a reader would count it.
@@ -88,7 +123,61 @@ fn letter_count_bound(a: &str, b: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{edit_distance, edit_distance_within};
+    use super::{did_you_mean, edit_distance, edit_distance_within};
+
+    #[test]
+    fn suggestions() {
+        let keys = [
+            "rules",
+            "version",
+            "settings",
+            "escalate_on_deny",
+            "reason_code",
+        ];
+        assert_eq!(did_you_mean("Rules", &keys), Some("rules"));
+        assert_eq!(did_you_mean("rule", &keys), Some("rules"));
+        assert_eq!(did_you_mean("tools", &keys), None);
+        assert_eq!(did_you_mean("verison", &keys), Some("version"));
+        assert_eq!(
+            did_you_mean("escalateOnDeny", &keys),
+            Some("escalate_on_deny")
+        );
+        assert_eq!(did_you_mean("reason-code", &keys), Some("reason_code"));
+        assert_eq!(did_you_mean("description", &keys), None);
+        let ops = ["equals", "in", "not_in"];
+        assert_eq!(did_you_mean("EQUALS", &ops), Some("equals"));
+        assert_eq!(did_you_mean("equal", &ops), Some("equals"));
+        assert_eq!(did_you_mean("regex", &ops), None);
+    }
+
+    /// Where the loader and the analyzer once had a suggestion function each, they
+    /// disagreed: the loader offered any word within two edits (`in` for `ab`, `allow`
+    /// for `arrow`) and only ignored case, the analyzer also ignored `_` and `-`. Both
+    /// now call this one function, and the loader's diagnostics say what it says.
+    #[test]
+    fn loader_and_analyzer_suggest_alike() {
+        assert_eq!(did_you_mean("ab", &["equals", "in", "not_in"]), None);
+        assert_eq!(did_you_mean("arrow", &["deny", "allow", "effect"]), None);
+        assert_eq!(did_you_mean("not-in", &["equals", "in", "not_in"]), Some("not_in"));
+        assert_eq!(did_you_mean("NotIn", &["equals", "in", "not_in"]), Some("not_in"));
+        for (text, suggested) in [
+            ("version: '1'\nrules:\n  - arrow: '*'\n", None),
+            ("version: '1'\nrules:\n  - alow: '*'\n", Some("allow")),
+        ] {
+            let loaded = crate::policy::load(crate::source::SourceFile::new("p.yaml", text));
+            let help = loaded
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.help.as_deref())
+                .find(|h| h.contains("did you mean"));
+            let expected = suggested.map(|word| format!("`{word}`"));
+            assert_eq!(
+                help.map(|h| expected.as_ref().is_some_and(|w| h.contains(w.as_str()))),
+                expected.as_ref().map(|_| true),
+                "{text:?}: {help:?}"
+            );
+        }
+    }
 
     #[test]
     fn edit_distance_counts_transpositions_once() {

@@ -25,7 +25,7 @@ pub enum Outcome {
     EngineError,
 }
 
-/// The answer for one call (LANGUAGE.md 3.3).
+/// The answer for one call (docs/language.md section 4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
     pub effect: Effect,

@@ -1,4 +1,4 @@
-//! The reference interpreter: LANGUAGE.md 3.2, one rule at a time, literally.
+//! The reference interpreter: docs/language.md section 4, one rule at a time, literally.
 //!
 //! This is the oracle. It recomputes the folded subject and tries every rule's gates in
 //! the order the specification lists them, and it can report, for each rule, which gate
@@ -9,9 +9,9 @@ use super::conditions_hold;
 use super::{Decision, Outcome, Request};
 use crate::pattern::folded_subject;
 use crate::policy::{Effect, Policy, Rule, Selector};
-use crate::python::json_py_str;
+use crate::python::{json_py_str, json_truthy};
 
-/// The gates of LANGUAGE.md 3.2, in the order they are tried.
+/// The gates of docs/language.md section 4, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gate {
     Action,
@@ -78,7 +78,7 @@ fn decide_with(
     no_match(policy, skipped_by_resource)
 }
 
-/// The decision when no rule decides (LANGUAGE.md 3.2, last paragraph).
+/// The decision when no rule decides (docs/language.md section 4, after the steps).
 pub fn no_match(policy: &Policy, skipped_by_resource: bool) -> Decision {
     let outcome = if skipped_by_resource && policy.default_action == Effect::Deny {
         Outcome::ResourceGateSkip
@@ -104,7 +104,7 @@ fn first_failed_gate(rule: &Rule, folded_subject: &str, request: &Request<'_>) -
     first_failed_gate_after_action(rule, request)
 }
 
-/// Steps 2-4 of LANGUAGE.md 3.2 for a rule whose action gate matched. Shared with the
+/// Steps 2-4 of docs/language.md section 4 for a rule whose action gate matched. Shared with the
 /// compiled evaluator, which decides the action gate with its automaton.
 pub(crate) fn first_failed_gate_after_action(rule: &Rule, request: &Request<'_>) -> Option<Gate> {
     if !selector_admits(&rule.clients, &selector_text(request, "client_name")) {
@@ -122,7 +122,7 @@ pub(crate) fn first_failed_gate_after_action(rule: &Rule, request: &Request<'_>)
     None
 }
 
-/// `context[key]`, with missing and falsy values read as `""` (LANGUAGE.md 3.2 step 2).
+/// `context[key]`, with missing and falsy values read as `""` (docs/language.md section 4, step 2).
 pub(crate) fn selector_text<'a>(request: &Request<'a>, key: &str) -> std::borrow::Cow<'a, str> {
     match request.context_value(key) {
         Some(value) if json_truthy(value) => json_py_str(value),
@@ -147,14 +147,3 @@ fn resource_admits(selector: &Selector, request: &Request<'_>) -> bool {
     }
 }
 
-/// Python truthiness of a JSON value.
-pub(crate) fn json_truthy(value: &serde_json::Value) -> bool {
-    match value {
-        serde_json::Value::Null => false,
-        serde_json::Value::Bool(b) => *b,
-        serde_json::Value::Number(_) => crate::python::PyValue::from_json(value).truthy(),
-        serde_json::Value::String(s) => !s.is_empty(),
-        serde_json::Value::Array(a) => !a.is_empty(),
-        serde_json::Value::Object(o) => !o.is_empty(),
-    }
-}

@@ -1,6 +1,6 @@
 //! The decision as a record: the fields a runtime logs and `guardc eval` prints.
 //!
-//! Field order and names are part of the output contract (TOOLING.md 1): `effect,
+//! Field order and names are part of the output contract (README.md "Output formats (stable)"): `effect,
 //! policy_id, reason_code, reason, hitl_eligible, evaluated_rules`, then the deciding
 //! rule's `rule_index` and `line` for audit lineage.
 

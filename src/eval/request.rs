@@ -3,7 +3,7 @@
 /// A JSON object, as requests carry context and arguments.
 pub type JsonMap = serde_json::Map<String, serde_json::Value>;
 
-/// One tool call (LANGUAGE.md 3.1). Borrowed, so deciding a call copies nothing.
+/// One tool call (docs/language.md section 4). Borrowed, so deciding a call copies nothing.
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     pub tool: &'a str,
@@ -24,7 +24,7 @@ impl<'a> Request<'a> {
         }
     }
 
-    /// A context value, treating JSON `null` as absent (LANGUAGE.md 3.1).
+    /// A context value, treating JSON `null` as absent, as the SDK does.
     pub fn context_value(&self, key: &str) -> Option<&'a serde_json::Value> {
         self.context
             .and_then(|c| c.get(key))

@@ -1,5 +1,5 @@
 //! Patterns: the glob dialect every rule is written in, the canonical `tool:method`
-//! form of tool patterns, and the case folding of the tool segment (LANGUAGE.md §2).
+//! form of tool patterns, and the case folding of the tool segment (docs/language.md section 3).
 //!
 //! # The dialect
 //!

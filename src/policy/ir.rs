@@ -53,7 +53,7 @@ pub struct Rule {
     /// The action gate: the rule applies when any pattern matches the folded subject.
     /// Empty (`deny: []`) means the rule never matches.
     pub patterns: Vec<ToolPattern>,
-    /// `resources or resource` (LANGUAGE.md 3.2 step 3).
+    /// `resources or resource` (docs/language.md section 4, step 3).
     pub resources: Selector,
     pub clients: Selector,
     pub projects: Selector,
@@ -76,7 +76,7 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Approval eligibility (LANGUAGE.md 4): a truthy flag on a deny.
+    /// Approval eligibility (docs/language.md section 6): a truthy flag on a deny.
     pub fn hitl_eligible(&self) -> bool {
         self.escalate_on_deny && self.effect == Effect::Deny
     }

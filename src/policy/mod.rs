@@ -14,3 +14,4 @@ mod validate;
 
 pub use ir::{Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector};
 pub use load::{LoadResult, load, load_bytes, load_with_limits};
+pub(crate) use validate::describe;

@@ -10,6 +10,7 @@
 mod float_format;
 mod float_parse;
 mod int_parse;
+mod truth;
 mod value;
 
 pub use float_format::float_repr;
@@ -17,4 +18,5 @@ pub use float_parse::{
     PY_DECIMAL_ZEROS, is_py_space, parse_py_float, py_decimal_value, py_float, py_strip,
 };
 pub use int_parse::{PyIntError, parse_py_int};
+pub use truth::{json_truthy, node_truthy, truthy};
 pub use value::{PyValue, json_py_str, str_repr};

@@ -72,19 +72,9 @@ impl PyValue {
         }
     }
 
-    /// Python `bool(value)`.
+    /// Python `bool(value)` ([`truthy`](super::truthy)).
     pub fn truthy(&self) -> bool {
-        match self {
-            PyValue::None => false,
-            PyValue::Bool(b) => *b,
-            PyValue::Int(i) => *i != 0,
-            PyValue::Float(f) => *f != 0.0,
-            PyValue::Str(s) => !s.is_empty(),
-            PyValue::Bytes(b) => !b.is_empty(),
-            PyValue::Date(_) | PyValue::DateTime(_) => true,
-            PyValue::List(v) | PyValue::Set(v) => !v.is_empty(),
-            PyValue::Dict(v) => !v.is_empty(),
-        }
+        super::truth::truthy(self)
     }
 
     /// The Python type name the reference prints in messages (`got list`).
@@ -162,7 +152,7 @@ pub fn json_py_str(value: &serde_json::Value) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn json_number(n: &serde_json::Number) -> PyValue {
+pub(super) fn json_number(n: &serde_json::Number) -> PyValue {
     // With serde_json's `arbitrary_precision`, the number keeps its JSON spelling, which
     // is what decides int versus float in Python.
     let text = n.to_string();

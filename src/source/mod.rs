@@ -2,7 +2,7 @@
 //! lines and columns that users, JSON output and editors see.
 //!
 //! Every later stage carries [`Span`]s (byte ranges) only; converting to 1-based
-//! line/column (for humans and CI) or UTF-16 positions (for the language server) happens
+//! line/column (for humans and CI) or UTF-16 positions (for editors, which count in LSP's units) happens
 //! here, at the edges, so no stage has to agree with another on a column convention.
 
 mod line_index;
@@ -11,7 +11,7 @@ mod span;
 pub use line_index::{LineCol, LineIndex};
 pub use span::Span;
 
-/// A named document: what the CLI read from disk or the language server holds in memory.
+/// A named document: what the CLI read from disk, or a text an editor holds in memory.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: String,

@@ -4,7 +4,7 @@
 use crate::source::Span;
 
 /// How a scalar was written. Lints need it (a plain `yes` is a YAML 1.1 boolean, a quoted
-/// one is a string), and the language server uses it to offer quoting fixes.
+/// one is a string), and an editor can use it to offer quoting fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScalarStyle {
     Plain,

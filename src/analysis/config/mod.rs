@@ -4,7 +4,7 @@
 //! suppressed inline (YAML comments on rules).
 //!
 //! It is applied in the library, after analysis, so `guardc check`, `guardc build` and
-//! the language server report a document identically for the same configuration. The
+//! any other caller of the library report a document identically for the same configuration. The
 //! shells only read the configuration file; parsing and applying it happens here.
 
 mod levels;
@@ -23,14 +23,17 @@ pub const CONFIG_FILE_NAME: &str = "guardc.toml";
 
 /// Apply a run's configuration to everything found in a document: report problems with
 /// its suppression comments, drop what they suppress, then set levels (dropping what is
-/// allowed). Load errors pass through unchanged.
+/// allowed). Load errors pass through unchanged. Returns the load diagnostics and the
+/// findings (the problems with suppressions appended, unsorted) apart, so the caller can
+/// order each as it must.
 pub fn configure(
     loaded: &LoadResult,
-    mut diagnostics: Vec<Diagnostic>,
+    findings: Vec<Diagnostic>,
     levels: &LevelConfig,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let (suppressions, problems) = Suppressions::scan(loaded);
-    diagnostics.extend(problems);
-    diagnostics.retain(|d| !suppressions.suppresses(d));
-    levels.apply(diagnostics)
+    let kept = |d: &Diagnostic| !suppressions.suppresses(d);
+    let load: Vec<Diagnostic> = loaded.diagnostics.iter().filter(|d| kept(d)).cloned().collect();
+    let findings: Vec<Diagnostic> = findings.into_iter().chain(problems).filter(kept).collect();
+    (levels.apply(load), levels.apply(findings))
 }

@@ -1,7 +1,7 @@
 //! `case-variant-patterns`: two patterns that differ only in the case of their tool
 //! segment, which folding makes one and the same pattern.
 //!
-//! The tool segment is case-folded before matching (LANGUAGE.md 2.3), so `Bash:ls` and
+//! The tool segment is case-folded before matching (docs/language.md section 3.3), so `Bash:ls` and
 //! `bash:ls` match exactly the same calls. Written both ways, they suggest a distinction
 //! that does not exist: an author who adds `allow: 'bash:ls'` after `deny: 'Bash:ls'`
 //! believes they are different tools. Identical spellings are left to the reachability

@@ -1,7 +1,7 @@
 //! `escalation-on-non-deny`: `escalate_on_deny` set on an `allow` or `warn` rule, where
 //! it can never take effect.
 //!
-//! Approval eligibility is a property of a *deny* (LANGUAGE.md 4): an allowed call needs
+//! Approval eligibility is a property of a *deny* (docs/language.md section 6): an allowed call needs
 //! no approval and a warned one proceeds anyway. A truthy flag on another effect is
 //! ignored by the reference, and almost always means the author expected something the
 //! rule does not do: usually the rule was meant to be a deny that a human may lift.

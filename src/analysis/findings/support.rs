@@ -6,9 +6,8 @@
 //! same value in two different words, and so that a finding stays a screenful of logic.
 
 use crate::analysis::Context;
-pub use crate::diagnostics::suggest::edit_distance;
+pub use crate::diagnostics::suggest::{did_you_mean, max_distance};
 use crate::diagnostics::{Diagnostic, Related};
-use crate::python::PyValue;
 use crate::source::{SourceFile, Span};
 use crate::syntax::{MapEntry, Mapping, Node, NodeKind, ScalarStyle};
 
@@ -68,22 +67,8 @@ pub fn with_related_rule(
     diagnostic
 }
 
-/// A short description of what YAML or JSON made of a value, with an article.
-pub fn describe(node: &Node) -> String {
-    match &node.kind {
-        NodeKind::Null => "null".to_owned(),
-        NodeKind::Bool(b) => format!("the boolean {b}"),
-        NodeKind::Int(i) => format!("the integer {i}"),
-        NodeKind::Float(_) => format!("the number {}", PyValue::from_node(node).py_str()),
-        NodeKind::Str(_) => "a string".to_owned(),
-        NodeKind::Date(_) => "a date".to_owned(),
-        NodeKind::DateTime(_) => "a timestamp".to_owned(),
-        NodeKind::Binary(_) => "binary data".to_owned(),
-        NodeKind::Set(_) => "a set".to_owned(),
-        NodeKind::Seq(_) => "a list".to_owned(),
-        NodeKind::Map(_) => "a mapping".to_owned(),
-    }
-}
+/// How a value is described to a user (`the integer 10`), the loader's wording.
+pub(crate) use crate::policy::describe;
 
 /// The text of a scalar as written, trimmed; `None` for collections and for text that
 /// spans lines (a quoting suggestion could not reproduce it on one line).
@@ -136,64 +121,4 @@ pub fn reported_by_load(context: &Context<'_>, span: Span) -> bool {
 /// Whether `node` is a plain (unquoted) YAML scalar.
 pub fn is_plain(node: &Node) -> bool {
     node.style == ScalarStyle::Plain
-}
-
-/// The closest known word to `word`, for did-you-mean help.
-///
-/// Two spellings count as the same word when they differ only in case, `_`, `-` or
-/// spaces (`Deny`, `reasonCode`, `escalate-on-deny`): those are how keys copied from
-/// other tools or languages usually go wrong, and any edit distance would undercount
-/// them. Otherwise the candidate must be within an edit distance that grows with its
-/// length: one edit for words of five letters or fewer (within two edits of `allow` lie
-/// `arrow` and `below`, words of their own), two for longer words.
-pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let normalized = normalize(word);
-    if let Some(same) = candidates.iter().find(|c| normalize(c) == normalized) {
-        return Some(same);
-    }
-    let lower = word.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|&(distance, c)| distance <= max_distance(c))
-        .min_by_key(|&(distance, _)| distance)
-        .map(|(_, c)| c)
-}
-
-/// The largest edit distance at which `known` is still suggested.
-pub fn max_distance(known: &str) -> usize {
-    if known.chars().count() <= 5 { 1 } else { 2 }
-}
-
-fn normalize(word: &str) -> String {
-    word.chars()
-        .filter(|c| !matches!(c, '_' | '-' | ' '))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions() {
-        let keys = [
-            "rules",
-            "version",
-            "settings",
-            "escalate_on_deny",
-            "reason_code",
-        ];
-        assert_eq!(did_you_mean("Rules", &keys), Some("rules"));
-        assert_eq!(did_you_mean("rule", &keys), Some("rules"));
-        assert_eq!(did_you_mean("tools", &keys), None);
-        assert_eq!(did_you_mean("verison", &keys), Some("version"));
-        assert_eq!(
-            did_you_mean("escalateOnDeny", &keys),
-            Some("escalate_on_deny")
-        );
-        assert_eq!(did_you_mean("reason-code", &keys), Some("reason_code"));
-        assert_eq!(did_you_mean("description", &keys), None);
-    }
 }

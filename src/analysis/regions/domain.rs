@@ -1,5 +1,5 @@
 //! The request encoding's alphabet and the *domain*: the language of encoded requests a
-//! runtime can actually send (ANALYSIS.md 1, LANGUAGE.md 3.1-3.2).
+//! runtime can actually send (a call and its gates: docs/language.md section 4).
 //!
 //! A request is encoded as one byte string, its fields separated by [`SEP`]:
 //!

@@ -1,25 +1,25 @@
 //! Exact reachability over the request space: the engine behind the reachability and
-//! approval findings and the approval partition (ANALYSIS.md 1, "A design that answers
-//! everything with one construction").
+//! approval findings and the approval partition: one construction answers every
+//! reachability and approval question (README.md "Reachability" and "Approval").
 //!
-//! 1. [`domain`] and [`encode`]: a whole request is one byte string (subject, client,
+//! 1. `domain` and `encode`: a whole request is one byte string (subject, client,
 //!    project, resource, the condition values the policy reads, separated by a byte no
 //!    text contains); each rule is a regular language over it; the *domain* is the
 //!    language of requests a runtime can send. Gates that are not regular (regexes,
 //!    numbers, derived `input_text`) are left out and make the rule *opaque*.
-//! 2. [`explore`]: one multi-pattern DFA over every rule, walked in lockstep with the
+//! 2. `explore`: one multi-pattern DFA over every rule, walked in lockstep with the
 //!    domain's DFA; the walk finds every final state (a class of requests every rule
 //!    treats alike), the set of rules matching there, and a shortest path to it.
-//! 3. [`classify`]: per rule, from the states containing it: unmatchable, unreachable
+//! 3. `classify`: per rule, from the states containing it: unmatchable, unreachable
 //!    (with a small cover of blockers), or reachable (where it decides, is shadowed, is
 //!    preempted, whether it is redundant).
-//! 4. [`decode`]: a path back to a call, decided by the reference interpreter; findings
+//! 4. `decode`: a path back to a call, decided by the reference interpreter; findings
 //!    report only claims their witness re-checks.
 //!
 //! The whole-policy automaton tracks every *set* of rules a request can match, which is
 //! exponential in the number of "floating" patterns (`*secret-*`): real policies of a few
 //! hundred rules already exceed any sane limit. Such policies, and any policy whose
-//! automaton exceeds [`AnalysisLimits`], are decided rule by rule ([`scalable`]): exact
+//! automaton exceeds [`AnalysisLimits`], are decided rule by rule (`scalable`): exact
 //! reachability from a direct witness or a small per-rule automaton, best-effort
 //! overlaps. Past the per-rule budget a rule is *unknown* and no finding is made about it.
 

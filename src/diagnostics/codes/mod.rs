@@ -2,8 +2,9 @@
 //!
 //! Codes are stable: a code, once published, keeps its meaning and its kebab-case name
 //! forever (CI configurations and inline suppressions refer to them). Each family of
-//! codes lives in its own file; [`ALL`] is the one table that `guardc explain`, the
-//! documentation test and the language server read.
+//! codes lives in its own file, as an `ALL` array; [`crate::registry::all`] joins them
+//! with the findings' codes into the one table that `guardc explain`, the documentation
+//! test and any editor integration read.
 //!
 //! Numbering: `GC00xx` reading documents (syntax, encoding, limits), `GC01xx` load errors
 //! (the reference refuses the document), `GC02xx` and up analyzer findings.

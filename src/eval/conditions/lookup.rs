@@ -1,4 +1,4 @@
-//! The mapping conditions read their fields from (LANGUAGE.md 3.4), without building it.
+//! The mapping conditions read their fields from (docs/language.md section 5), without building it.
 //!
 //! The reference builds `merged = {**args, **context, **context["tags"]}` (tags only when
 //! they are a mapping) for every rule with conditions, then derives `input_text`. Copying
@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use super::numeric::json_number_f64;
+use crate::python::json_truthy;
 use crate::eval::{JsonMap, Request};
 
 /// The keys `input_text` is derived from, in priority order (the reference's
@@ -85,17 +85,6 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// Python `bool()` of a value `json.loads` produced.
-pub fn json_truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => json_number_f64(n).is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(items) => !items.is_empty(),
-        Value::Object(map) => !map.is_empty(),
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,4 @@
-//! Rule conditions (`when` / `conditions`, LANGUAGE.md 3.4), evaluated exactly as the
+//! Rule conditions (`when` / `conditions`, docs/language.md section 5), evaluated exactly as the
 //! reference's `PolicyEvaluator._conditions_match` and `condition_ops.match_operator` do.
 //!
 //! Every condition must hold. A field is read from the merged args / context /

@@ -6,7 +6,8 @@
 //! unknown operator in a shadowed `conditions` loads in the reference, so it must load
 //! here too (the analyzer can still flag it as dead text).
 
-use super::messages::{did_you_mean, quoting_hint, this_is};
+use super::messages::{quoting_hint, this_is};
+use crate::diagnostics::suggest::did_you_mean;
 use super::resolve::{effective_conditions, envelope_op};
 use super::rules::RuleCx;
 use crate::diagnostics::Diagnostic;

@@ -6,18 +6,19 @@
 //! hint matters because most type errors in real policies are an unquoted `no`, `on`,
 //! `012` or date that YAML 1.1 resolved to something other than a string.
 
-use crate::diagnostics::suggest::edit_distance;
 use crate::python::PyValue;
 use crate::source::SourceFile;
 use crate::syntax::{Node, NodeKind, ScalarStyle};
 
-/// A short description of a value's type, with an article: `a list`, `the boolean true`.
+/// A short description of what YAML or JSON made of a value, with an article: `a list`,
+/// `the boolean true`, `the integer 10` (a scalar's value is named, since the surprise is
+/// usually which value an unquoted scalar became). The analyzer's findings use it too.
 pub(crate) fn describe(node: &Node) -> String {
     match &node.kind {
         NodeKind::Null => "null".to_owned(),
         NodeKind::Bool(b) => format!("the boolean {b}"),
-        NodeKind::Int(_) => "an integer".to_owned(),
-        NodeKind::Float(_) => "a number".to_owned(),
+        NodeKind::Int(i) => format!("the integer {i}"),
+        NodeKind::Float(_) => format!("the number {}", PyValue::from_node(node).py_str()),
         NodeKind::Str(_) => "a string".to_owned(),
         NodeKind::Date(_) => "a date".to_owned(),
         NodeKind::DateTime(_) => "a timestamp".to_owned(),
@@ -70,32 +71,4 @@ fn written_plain<'s>(source: &'s SourceFile, node: &Node) -> Option<&'s str> {
     }
     let written = source.slice(node.span).trim();
     (!written.is_empty() && !written.contains(['\'', '\n'])).then_some(written)
-}
-
-/// The candidate closest to `word` within edit distance 2, for did-you-mean help.
-/// An exact case-insensitive match wins over any other candidate.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    if let Some(same) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
-        return Some(same);
-    }
-    let lower = word.to_lowercase();
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions_prefer_case_matches() {
-        let ops = ["equals", "in", "not_in"];
-        assert_eq!(did_you_mean("EQUALS", &ops), Some("equals"));
-        assert_eq!(did_you_mean("equal", &ops), Some("equals"));
-        assert_eq!(did_you_mean("regex", &ops), None);
-    }
 }

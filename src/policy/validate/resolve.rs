@@ -11,20 +11,8 @@ use crate::syntax::{MapEntry, Mapping, Node, NodeKind};
 /// Condition keys that are never envelopes, whatever their value looks like.
 pub(crate) const RESERVED_CONDITION_KEYS: &[&str] = &["time_range", "ip_whitelist", "tags"];
 
-/// Python `bool(value)` of a loaded node.
-pub(crate) fn truthy(node: &Node) -> bool {
-    match &node.kind {
-        NodeKind::Null => false,
-        NodeKind::Bool(b) => *b,
-        NodeKind::Int(i) => *i != 0,
-        NodeKind::Float(f) => *f != 0.0,
-        NodeKind::Str(s) => !s.is_empty(),
-        NodeKind::Date(_) | NodeKind::DateTime(_) => true,
-        NodeKind::Binary(b) => !b.is_empty(),
-        NodeKind::Set(items) | NodeKind::Seq(items) => !items.is_empty(),
-        NodeKind::Map(map) => !map.is_empty(),
-    }
-}
+/// Python `bool(value)` of a loaded node, under the name the rule readers use.
+pub(crate) use crate::python::node_truthy as truthy;
 
 /// Whether Python refuses the value as a set member or dict key (`unhashable type`).
 pub(crate) fn unhashable(node: &Node) -> bool {

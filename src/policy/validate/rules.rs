@@ -6,7 +6,8 @@
 //! and therefore the exact compat error list, is visible in [`check_rule`] alone.
 
 use super::conditions;
-use super::messages::{describe, did_you_mean, quoting_hint, repr, this_is, yaml_reading};
+use super::messages::{describe, quoting_hint, repr, this_is, yaml_reading};
+use crate::diagnostics::suggest::did_you_mean;
 use super::resolve::{EffectSource, effect_source, first_truthy_entry, truthy, unhashable};
 use super::top_level::first_key_span;
 use crate::diagnostics::Diagnostic;

@@ -3,7 +3,8 @@
 //! Any error here stops validation before the rules are looked at, exactly as the
 //! reference reports top-level problems alone; `super::validate` enforces that.
 
-use super::messages::{describe, did_you_mean, repr, this_is, yaml_reading};
+use super::messages::{describe, repr, this_is, yaml_reading};
+use crate::diagnostics::suggest::did_you_mean;
 use super::resolve::unhashable;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::schema;

@@ -15,7 +15,6 @@ use std::ops::Bound;
 use regex_automata::meta;
 use regex_automata::{Input, MatchKind, PatternSet};
 use regex_syntax::hir::Hir;
-use serde_json::Value;
 
 use crate::analysis::regions::Call;
 use crate::analysis::regions::encode::exact_condition;
@@ -231,7 +230,7 @@ fn longest_literal(glob: &Glob) -> Option<&str> {
         .max_by_key(|text| text.len())
 }
 
-/// Whether `rule` passes every gate (LANGUAGE.md 3.2 steps 1-4) for a request whose
+/// Whether `rule` passes every gate (docs/language.md section 4, steps 1-4) for a request whose
 /// folded subject is `subject`.
 pub fn gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> bool {
     rule.patterns.iter().any(|p| p.matches_subject(subject))
@@ -272,19 +271,7 @@ fn resource_admits(selector: &Selector, request: &Request<'_>) -> bool {
 /// A context value as the selectors read it: `str()` of a truthy value, else `""`.
 fn context_text(request: &Request<'_>, key: &str) -> String {
     match request.context_value(key) {
-        Some(value) if truthy(value) => json_py_str(value).into_owned(),
+        Some(value) if crate::python::json_truthy(value) => json_py_str(value).into_owned(),
         _ => String::new(),
-    }
-}
-
-/// Python truthiness of a JSON value.
-fn truthy(value: &Value) -> bool {
-    match value {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(_) => crate::python::PyValue::from_json(value).truthy(),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
     }
 }

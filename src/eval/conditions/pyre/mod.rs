@@ -42,11 +42,11 @@ const DFA_SIZE_LIMIT: usize = 2 << 20;
 /// Why a `matches` condition can never match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegexRefusal {
-    /// Longer than [`PATTERN_CAP`] code points: the reference refuses it too.
+    /// Longer than `PATTERN_CAP` (1,024) code points: the reference refuses it too.
     TooLong,
     /// Python refuses or cannot express it, or the `regex` crate lacks a feature.
     Untranslatable(Untranslatable),
-    /// The translation exceeds [`SIZE_LIMIT`] (or another `regex` crate limit).
+    /// The translation exceeds `SIZE_LIMIT` (4 MiB; or another `regex` crate limit).
     TooBig,
 }
 
