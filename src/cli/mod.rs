@@ -11,9 +11,12 @@ mod build;
 mod check;
 mod eval;
 mod explain;
+mod files;
+mod input;
 mod inspect;
 mod keys;
 mod output;
+mod write;
 
 use std::process::ExitCode;
 
