@@ -192,7 +192,14 @@ fn malformed(compiled: &CompiledPolicy, message: String) -> DecisionRecord<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::read_line;
+    #![expect(clippy::unwrap_used, reason = "tests: a failed setup fails the test")]
+
+    use proptest::prelude::*;
+
+    use super::{decide_json_lines_within, read_line};
+    use crate::eval::CompiledPolicy;
+    use crate::policy::load;
+    use crate::source::SourceFile;
 
     fn lines(input: &[u8], max: usize) -> Vec<Option<Vec<u8>>> {
         let mut reader = std::io::BufReader::with_capacity(4, input);
@@ -216,5 +223,47 @@ mod tests {
         assert_eq!(got, want);
         assert_eq!(lines(b"12345\n", 5), vec![Some(b"12345".to_vec())]);
         assert_eq!(lines(b"", 5), Vec::<Option<Vec<u8>>>::new());
+    }
+
+    /// Lines of arbitrary bytes, valid requests among them.
+    fn input_lines() -> impl Strategy<Value = Vec<Vec<u8>>> {
+        let line = prop_oneof![
+            Just(br#"{"tool":"Bash","method":"sudo ls"}"#.to_vec()),
+            Just(br#"[{"tool":"Bash"}]"#.to_vec()),
+            Just(b"  ".to_vec()),
+            proptest::collection::vec(any::<u8>().prop_filter("no break", |b| *b != b'\n'), 0..40),
+        ];
+        proptest::collection::vec(line, 0..12)
+    }
+
+    proptest! {
+        /// Whatever the bytes, every line that is not blank gets exactly one decision,
+        /// and every decision is a JSON object on its own line.
+        #[test]
+        fn every_non_blank_line_is_decided(input in input_lines(), max in 1usize..64) {
+            let loaded = load(SourceFile::new("p.yaml", "rules: [{deny: 'Bash:sudo *'}]"));
+            let compiled = CompiledPolicy::new(loaded.policy.unwrap());
+            let mut bytes = input.join(&b'\n');
+            bytes.push(b'\n');
+            let mut out = Vec::new();
+            let stats = decide_json_lines_within(&compiled, bytes.as_slice(), &mut out, max)
+                .unwrap();
+            let blank = |at: usize, line: &[u8]| {
+                let line = if at == 0 { line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line) } else { line };
+                line.trim_ascii().is_empty()
+            };
+            let expected = input
+                .iter()
+                .enumerate()
+                .filter(|(at, line)| line.len() > max || !blank(*at, line))
+                .count();
+            let text = String::from_utf8(out).unwrap();
+            prop_assert_eq!(stats.decided, expected);
+            prop_assert_eq!(text.lines().count(), expected);
+            for line in text.lines() {
+                let record: serde_json::Value = serde_json::from_str(line).unwrap();
+                prop_assert!(record.is_object());
+            }
+        }
     }
 }
