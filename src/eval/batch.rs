@@ -192,7 +192,6 @@ fn malformed(compiled: &CompiledPolicy, message: String) -> DecisionRecord<'_> {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests: a failed setup fails the test")]
 
     use proptest::prelude::*;
 
