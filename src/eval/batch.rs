@@ -192,7 +192,6 @@ fn malformed(compiled: &CompiledPolicy, message: String) -> DecisionRecord<'_> {
 
 #[cfg(test)]
 mod tests {
-
     use proptest::prelude::*;
 
     use super::{decide_json_lines_within, read_line};
