@@ -93,7 +93,7 @@ impl ReadFailure {
     pub fn message(&self) -> String {
         let path = self.path.display();
         match &self.problem {
-            ReadProblem::Io(err) => format!("cannot read {path}: {err}"),
+            ReadProblem::Io(err) => format!("cannot read {path}: {}", describe_io(err)),
             ReadProblem::NotRegular(what) => {
                 format!("cannot read {path}: it is {what}, not a regular file")
             }
@@ -146,6 +146,16 @@ impl ReadFailure {
     /// The failure as `error: ...` and `help: ...` lines, for commands that stop on it.
     pub fn eprint(&self) {
         eprintln!("error: {}", self.full_text());
+    }
+}
+
+/// An operating-system error in the words of the diagnostics (lowercase, no error
+/// number) where the kind is a common one; the system's own text otherwise.
+fn describe_io(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => err.to_string(),
     }
 }
 

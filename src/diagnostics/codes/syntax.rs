@@ -84,7 +84,7 @@ pub static UNREADABLE_FILE: CodeInfo = CodeInfo {
     summary: "the file cannot be read: missing, not permitted, or not a regular file",
     doc: "guardc reads regular files only, and a symlink to one. A path that does not \
 exist, that this user may not read, or that names a directory, a FIFO or a device \
-(`/dev/zero`, `/dev/stdin`) is refused before anything is read, so a mistyped or hostile \
+(`/dev/zero`, a pipe) is refused before anything is read, so a mistyped or hostile \
 path can neither block the run nor fill memory. `guardc check` still reports every \
 other file and exits 2. Fix: pass the path of the policy file itself; to check \
 generated text, write it to a file first.",
