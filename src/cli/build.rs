@@ -1,6 +1,6 @@
 //! `guardc build`: compile a policy into a bundle, refusing broken policies.
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -36,7 +36,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
     let mut inputs = vec![args.policy.as_path()];
     inputs.extend(args.sign_key.as_deref());
     if let Err(message) = refuse_overwriting_input(&args.output, &inputs) {
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         return EXIT_FAILURE;
     }
     let bytes = match read_input(&args.policy, InputKind::Policy) {
@@ -47,7 +47,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         }
     };
     if let Some(what) = NotAPolicy::classify(&args.policy, &bytes) {
-        eprintln!(
+        errln!(
             "error: {}; no bundle was written\n  help: {}",
             what.message(&args.policy),
             what.help()
@@ -57,7 +57,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
     let signing_key = match args.sign_key.as_deref().map(keys::signing_key).transpose() {
         Ok(key) => key,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return EXIT_FAILURE;
         }
     };
@@ -80,7 +80,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
             },
             color,
         );
-        eprintln!(
+        errln!(
             "error: {} did not load; no bundle was written",
             args.policy.display()
         );
@@ -94,7 +94,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
             },
             color,
         );
-        eprintln!(
+        errln!(
             "error: refusing to build {} with {} error-level finding(s); fix them or pass --allow-findings",
             args.policy.display(),
             errors.len()
@@ -103,15 +103,18 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
     }
     let compiled = CompiledPolicy::new(policy);
     for fallback in compiled.fallbacks() {
-        eprintln!(
+        errln!(
             "warning: the automaton for {} {} rules hit a size limit ({}) and was split into {} \
              parts; decisions stay exact but take longer",
-            fallback.rules, fallback.group, fallback.reason, fallback.chunks
+            fallback.rules,
+            fallback.group,
+            fallback.reason,
+            fallback.chunks
         );
     }
     let bundle = write_bundle(&compiled, &bytes, signing_key.as_ref());
     if let Err(message) = write_atomically(&args.output, &bundle, Mode::Public) {
-        eprintln!("error: {message}; no bundle was written");
+        errln!("error: {message}; no bundle was written");
         return EXIT_FAILURE;
     }
     outln!(

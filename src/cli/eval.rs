@@ -1,7 +1,7 @@
 //! `guardc eval`: decide one call (readable summary or JSON) or a batch of calls (JSON
 //! lines in, JSON lines out, in order).
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::io::{BufRead, BufWriter};
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use super::keys;
 use super::output::{ColorChoice, eprint_diagnostics};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::{is_bundle, read_bundle};
-use crate::diagnostics::render::FileReport;
+use crate::diagnostics::render::{FileReport, json_string};
 use crate::eval::{
     CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, decide_json_lines, trace,
 };
@@ -61,7 +61,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
     }
     let policy = compiled.policy();
     let Some(tool) = args.tool.as_deref() else {
-        eprintln!("error: give a TOOL to decide, or --requests FILE for a batch");
+        errln!("error: give a TOOL to decide, or --requests FILE for a batch");
         return EXIT_FAILURE;
     };
     let mut context = match parse_object(args.context.as_deref(), "--context") {
@@ -87,7 +87,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         print_trace(policy, &trace(policy, &request).1);
     }
     if args.json {
-        outln!("{}", serde_json::to_string(&record).unwrap_or_default());
+        outln!("{}", json_string(&record, false));
     } else {
         print_summary(&record, &request, &decision);
     }
@@ -110,25 +110,25 @@ fn load_policy(
         let trusted = match verify_key.map(keys::verifying_key).transpose() {
             Ok(key) => key,
             Err(message) => {
-                eprintln!("error: {message}");
+                errln!("error: {message}");
                 return None;
             }
         };
         return match read_bundle(&bytes, trusted.as_ref()) {
             Ok((compiled, _)) => Some(compiled),
             Err(err) => {
-                eprintln!("error: {}: {err}; no call was decided", path.display());
+                errln!("error: {}: {err}; no call was decided", path.display());
                 None
             }
         };
     }
     if named_like_bundle(path) {
         let (message, help) = missing_magic(path, &bytes);
-        eprintln!("error: {message}; no call was decided\n  help: {help}");
+        errln!("error: {message}; no call was decided\n  help: {help}");
         return None;
     }
     if let Some(what) = NotAPolicy::classify(path, &bytes) {
-        eprintln!(
+        errln!(
             "error: {}; no call was decided\n  help: {}",
             what.message(path),
             what.help()
@@ -136,7 +136,7 @@ fn load_policy(
         return None;
     }
     if verify_key.is_some() {
-        eprintln!(
+        errln!(
             "error: --verify-key applies to bundles, and {} is a policy document",
             path.display()
         );
@@ -159,7 +159,7 @@ fn load_policy(
                 },
                 color,
             );
-            eprintln!(
+            errln!(
                 "error: {} did not load; no call was decided",
                 path.display()
             );
@@ -169,7 +169,7 @@ fn load_policy(
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     EXIT_FAILURE
 }
 
@@ -209,10 +209,11 @@ fn run_batch(compiled: &CompiledPolicy, path: &Path) -> u8 {
     let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match decide_json_lines(compiled, input, out) {
         Ok(stats) if stats.malformed > 0 => {
-            eprintln!(
+            errln!(
                 "error: {} of {} request line(s) were not requests and were decided deny \
                  (fail-closed); their `error` field says why",
-                stats.malformed, stats.decided
+                stats.malformed,
+                stats.decided
             );
             EXIT_FINDINGS
         }

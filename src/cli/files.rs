@@ -17,6 +17,7 @@ use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::output::errln;
 use crate::bundle::{MAGIC, is_bundle};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, UNREADABLE_FILE};
@@ -145,7 +146,7 @@ impl ReadFailure {
 
     /// The failure as `error: ...` and `help: ...` lines, for commands that stop on it.
     pub fn eprint(&self) {
-        eprintln!("error: {}", self.full_text());
+        errln!("error: {}", self.full_text());
     }
 }
 

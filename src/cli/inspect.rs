@@ -1,6 +1,6 @@
 //! `guardc inspect`: show and verify a bundle.
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -33,7 +33,7 @@ pub fn run(args: InspectArgs) -> u8 {
     };
     if !is_bundle(&bytes) {
         let (message, help) = missing_magic(&args.bundle, &bytes);
-        eprintln!("error: {message}\n  help: {help}");
+        errln!("error: {message}\n  help: {help}");
         return EXIT_FAILURE;
     }
     let trusted = match args
@@ -44,14 +44,14 @@ pub fn run(args: InspectArgs) -> u8 {
     {
         Ok(key) => key,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return EXIT_FAILURE;
         }
     };
     let (compiled, info) = match read_bundle(&bytes, trusted.as_ref()) {
         Ok(loaded) => loaded,
         Err(err) => {
-            eprintln!("error: {}: {err}", args.bundle.display());
+            errln!("error: {}: {err}", args.bundle.display());
             return EXIT_FAILURE;
         }
     };

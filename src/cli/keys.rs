@@ -2,7 +2,7 @@
 //! characters (`guardc keygen` writes hex).
 
 use super::files::{InputKind, read_input};
-use super::output::outln;
+use super::output::{errln, outln};
 use super::write::{Mode, refuse_existing, write_atomically};
 use std::path::Path;
 
@@ -80,14 +80,14 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
     // Both paths are checked before either is written: a refused run changes nothing.
     if !args.force {
         if let Err(message) = refuse_existing(&[&args.output, &public_path], "key pair") {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return super::EXIT_FAILURE;
         }
     }
     let key = match generate() {
         Ok(key) => key,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return super::EXIT_FAILURE;
         }
     };
@@ -96,7 +96,7 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
     let written = write_atomically(&args.output, secret.as_bytes(), Mode::Secret)
         .and_then(|()| write_atomically(&public_path, public.as_bytes(), Mode::Public));
     if let Err(message) = written {
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         return super::EXIT_FAILURE;
     }
     outln!(
