@@ -521,3 +521,24 @@ fn a_binary_file_is_not_a_policy_and_is_not_shown() {
     assert_eq!(code, 1);
     assert!(out.contains("GC0002 invalid-utf8"), "{out}");
 }
+
+/// A hostile file name (from a glob over a pull request) reaches the terminal escaped in
+/// the new refusals too.
+#[test]
+fn refusals_escape_control_characters_in_paths() {
+    let dir = scratch("escape");
+    let name = "\u{1b}]0;owned\u{7}.bundle";
+    std::fs::write(dir.join(name), b"").unwrap();
+    for args in [vec!["eval", name, "Bash"], vec!["inspect", name]] {
+        let (code, _, err) = guardc(&dir, &args);
+        assert_eq!(code, 2);
+        assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+        assert!(
+            err.contains("<U+001B>]0;owned<U+0007>.bundle is not a guardc bundle"),
+            "{err}"
+        );
+    }
+    let (code, out, _) = guardc(&dir, &["check", "--format", "github", "missing\u{1b}.yaml"]);
+    assert_eq!(code, 2);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+}
