@@ -173,5 +173,8 @@ fn report_sizes(name: &str, input: usize, count: usize, outputs: [&Bounded; 3]) 
         .iter()
         .map(|o| format!("{}={}/{}", o.format, o.written, o.bound))
         .collect();
-    eprintln!("{name} input={input} diagnostics={count} {}", sizes.join(" "));
+    eprintln!(
+        "{name} input={input} diagnostics={count} {}",
+        sizes.join(" ")
+    );
 }

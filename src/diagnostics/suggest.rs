@@ -158,8 +158,14 @@ mod tests {
     fn loader_and_analyzer_suggest_alike() {
         assert_eq!(did_you_mean("ab", &["equals", "in", "not_in"]), None);
         assert_eq!(did_you_mean("arrow", &["deny", "allow", "effect"]), None);
-        assert_eq!(did_you_mean("not-in", &["equals", "in", "not_in"]), Some("not_in"));
-        assert_eq!(did_you_mean("NotIn", &["equals", "in", "not_in"]), Some("not_in"));
+        assert_eq!(
+            did_you_mean("not-in", &["equals", "in", "not_in"]),
+            Some("not_in")
+        );
+        assert_eq!(
+            did_you_mean("NotIn", &["equals", "in", "not_in"]),
+            Some("not_in")
+        );
         for (text, suggested) in [
             ("version: '1'\nrules:\n  - arrow: '*'\n", None),
             ("version: '1'\nrules:\n  - alow: '*'\n", Some("allow")),

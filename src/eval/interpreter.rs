@@ -146,4 +146,3 @@ fn resource_admits(selector: &Selector, request: &Request<'_>) -> bool {
         _ => false,
     }
 }
-

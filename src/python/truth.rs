@@ -118,7 +118,11 @@ mod tests {
             assert_eq!(truthy(&PyValue::from_json(&value)), expected, "py {text}");
             let source = SourceFile::new("v.json", format!("{{\"v\": {text}}}"));
             let parsed = parse(&source, Syntax::Json, &Limits::default());
-            let node = parsed.root.as_ref().and_then(Node::as_map).and_then(|m| m.get("v"));
+            let node = parsed
+                .root
+                .as_ref()
+                .and_then(Node::as_map)
+                .and_then(|m| m.get("v"));
             assert_eq!(node.map(node_truthy), Some(expected), "node {text}");
         }
         assert!(json_truthy(&json!({"k": []})));

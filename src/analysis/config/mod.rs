@@ -33,7 +33,12 @@ pub fn configure(
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let (suppressions, problems) = Suppressions::scan(loaded);
     let kept = |d: &Diagnostic| !suppressions.suppresses(d);
-    let load: Vec<Diagnostic> = loaded.diagnostics.iter().filter(|d| kept(d)).cloned().collect();
+    let load: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| kept(d))
+        .cloned()
+        .collect();
     let findings: Vec<Diagnostic> = findings.into_iter().chain(problems).filter(kept).collect();
     (levels.apply(load), levels.apply(findings))
 }

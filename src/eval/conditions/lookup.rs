@@ -10,8 +10,8 @@
 
 use serde_json::Value;
 
-use crate::python::json_truthy;
 use crate::eval::{JsonMap, Request};
+use crate::python::json_truthy;
 
 /// The keys `input_text` is derived from, in priority order (the reference's
 /// `_INPUT_TEXT_KEYS`, shared with its audit extraction).
@@ -84,7 +84,6 @@ impl<'a> Fields<'a> {
             .or_else(|| self.merged(INPUT_TEXT))
     }
 }
-
 
 #[cfg(test)]
 mod tests {

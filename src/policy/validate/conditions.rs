@@ -7,11 +7,11 @@
 //! here too (the analyzer can still flag it as dead text).
 
 use super::messages::{quoting_hint, this_is};
-use crate::diagnostics::suggest::did_you_mean;
 use super::resolve::{effective_conditions, envelope_op};
 use super::rules::RuleCx;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::schema;
+use crate::diagnostics::suggest::did_you_mean;
 use crate::policy::Operator;
 use crate::python::str_repr;
 use crate::syntax::{Mapping, Node, NodeKind};

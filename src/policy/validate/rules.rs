@@ -7,11 +7,11 @@
 
 use super::conditions;
 use super::messages::{describe, quoting_hint, repr, this_is, yaml_reading};
-use crate::diagnostics::suggest::did_you_mean;
 use super::resolve::{EffectSource, effect_source, first_truthy_entry, truthy, unhashable};
 use super::top_level::first_key_span;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::schema;
+use crate::diagnostics::suggest::did_you_mean;
 use crate::source::SourceFile;
 use crate::syntax::{MapEntry, Mapping, Node, NodeKind};
 

@@ -4,10 +4,10 @@
 //! reference reports top-level problems alone; `super::validate` enforces that.
 
 use super::messages::{describe, repr, this_is, yaml_reading};
-use crate::diagnostics::suggest::did_you_mean;
 use super::resolve::unhashable;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::schema;
+use crate::diagnostics::suggest::did_you_mean;
 use crate::source::{SourceFile, Span};
 use crate::syntax::{Mapping, Node, NodeKind};
 
