@@ -6,6 +6,7 @@
 //! reads the loaded document (tree and policy) and returns diagnostics; it never fails,
 //! so the editor always has something to show.
 
+pub mod compare;
 pub mod config;
 mod context;
 pub mod findings;
