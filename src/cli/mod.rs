@@ -9,6 +9,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod inspect;
@@ -41,6 +42,7 @@ Examples:
   guardc build policy.yaml -o policy.bundle      compile for runtimes
   guardc eval policy.bundle 'Bash:ls'            bundles give the same answers
   guardc inspect policy.bundle --rules           header, hashes, rules; verified
+  guardc diff main:controlzero.yaml controlzero.yaml  what a branch changes
   guardc explain deny-and-allow                  documentation of a diagnostic";
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +55,8 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Show and verify a compiled bundle.
     Inspect(inspect::InspectArgs),
+    /// Compare two policies: every change in what they decide, with a witness call.
+    Diff(diff::DiffArgs),
     /// Print the documentation of a diagnostic code or name.
     Explain(explain::ExplainArgs),
     /// Generate an Ed25519 key pair for signing bundles.
@@ -69,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args, color),
         Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args, color),
         Command::Keygen(args) => keys::run_keygen(args),
     };
     ExitCode::from(code)
