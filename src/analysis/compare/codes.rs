@@ -5,7 +5,7 @@ use crate::diagnostics::CodeInfo;
 use crate::diagnostics::codes::Level;
 
 pub static DECISION_CHANGED: CodeInfo = CodeInfo {
-    code: "GC0501",
+    code: "GC0701",
     name: "decision-changed",
     level: Level::Warning,
     summary: "the new policy decides some call differently from the old one",
@@ -19,7 +19,7 @@ newly allowed. Fix: nothing, if the change is intended; otherwise restore the ru
 };
 
 pub static DECISION_MAY_CHANGE: CodeInfo = CodeInfo {
-    code: "GC0502",
+    code: "GC0702",
     name: "decision-may-change",
     level: Level::Warning,
     summary: "a change involves a rule whose gates the analysis cannot model; unproven",
@@ -32,7 +32,7 @@ test (`guardc test`) with a call that settles it.",
 };
 
 pub static DIFF_INCOMPLETE: CodeInfo = CodeInfo {
-    code: "GC0503",
+    code: "GC0703",
     name: "diff-incomplete",
     level: Level::Error,
     summary: "the comparison of two policies exceeded its work budget",
