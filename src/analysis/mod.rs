@@ -10,6 +10,7 @@ pub mod compare;
 pub mod config;
 mod context;
 pub mod findings;
+pub mod policy_tests;
 pub mod regions;
 
 pub use config::{LevelConfig, Suppressions};

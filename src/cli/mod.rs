@@ -15,6 +15,7 @@ mod explain;
 mod inspect;
 mod keys;
 mod output;
+mod test;
 
 use std::process::ExitCode;
 
@@ -43,6 +44,7 @@ Examples:
   guardc eval policy.bundle 'Bash:ls'            bundles give the same answers
   guardc inspect policy.bundle --rules           header, hashes, rules; verified
   guardc diff main:controlzero.yaml controlzero.yaml  what a branch changes
+  guardc test examples/                          policy tests and proven invariants
   guardc explain deny-and-allow                  documentation of a diagnostic";
 
 #[derive(Debug, Subcommand)]
@@ -57,6 +59,8 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Compare two policies: every change in what they decide, with a witness call.
     Diff(diff::DiffArgs),
+    /// Run policy tests: expected decisions, proven invariants, rule coverage.
+    Test(test::TestArgs),
     /// Print the documentation of a diagnostic code or name.
     Explain(explain::ExplainArgs),
     /// Generate an Ed25519 key pair for signing bundles.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args, color),
+        Command::Test(args) => test::run(args, color),
         Command::Keygen(args) => keys::run_keygen(args),
     };
     ExitCode::from(code)

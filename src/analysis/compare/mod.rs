@@ -15,6 +15,7 @@
 
 pub mod align;
 pub mod codes;
+pub mod invariants;
 pub mod product;
 pub mod render;
 
