@@ -9,7 +9,7 @@
 //! invariant unproven. The budget's end leaves it incomplete. Only a search that finished
 //! without either proves it.
 
-use crate::analysis::regions::{Call, RequestDecoder, RequestLayout, rule_language};
+use crate::analysis::regions::{Call, RequestDecoder, RequestLayout, matches_rule, rule_language};
 use crate::eval::Decision;
 use crate::pattern::ToolPattern;
 use crate::policy::{Effect, Policy, Rule, RuleSpans, Selector};
@@ -73,7 +73,11 @@ pub fn prove(
         .collect();
     let identity: Vec<usize> = (0..policy.rules.len()).collect();
     let focus = languages.len();
-    languages.push(rule_language(&pattern_rule(patterns), &layout));
+    let matcher = Policy {
+        default_action: Effect::Deny,
+        rules: vec![pattern_rule(patterns)],
+    };
+    languages.push(rule_language(&matcher.rules[0], &layout));
     let classes = match product::classes(&languages, &[focus], layout.keys().len(), limits) {
         Ok(classes) => classes,
         Err(reason) => return Proof::Incomplete { reason },
@@ -97,9 +101,11 @@ pub fn prove(
             .into_iter()
             .chain([call])
             .find_map(|call| {
+                // The readable variant may leave the patterns (`*:x?` and `:x:`), so the
+                // counterexample is checked against them as well as the invariant.
                 let decision = call.decide(policy);
-                kind.violated_by(Verdict::of_decision(&decision))
-                    .then_some((call, decision))
+                let violates = kind.violated_by(Verdict::of_decision(&decision));
+                (violates && matches_rule(&matcher, 0, &call)).then_some((call, decision))
             });
         match confirmed {
             Some((call, decision)) => return Proof::Violated { call, decision },

@@ -1,8 +1,10 @@
-//! Brute-force proof of `guardc diff`: random small policy pairs over a tiny alphabet,
+//! Brute-force proofs of `guardc diff` and of the invariants of `guardc test`: random small policy pairs over a tiny alphabet,
 //! every call of a bounded space decided by the interpreter on both sides. Every pair of
 //! deciding rules that decides some call of the space differently must be reported
 //! (proven, or unproven when an opaque rule is involved) exactly once, and every witness
 //! must decide as claimed on both sides (so nothing is reported that is not a change).
+//! A proven invariant has no counterexample in the space; a false one's counterexample is
+//! matched by its patterns and decided in violation.
 
 #![allow(
     clippy::unwrap_used,
@@ -271,4 +273,81 @@ fn diff_soak() {
     for seed in 1..20 {
         run(0xabcd_0000 + seed, 2000, seed % 2 == 0);
     }
+}
+
+/// A one-rule policy that decides by its rule exactly the calls `pattern` matches.
+fn matcher(pattern: &str) -> Policy {
+    load(&format!("version: '1'\nrules:\n  - deny: '{pattern}'\n"))
+}
+
+fn pattern_matches(matcher: &Policy, call: &(String, String, JsonMap)) -> bool {
+    decide(matcher, call).rule_index() == Some(0)
+}
+
+fn run_invariants(seed: u64, rounds: usize, opaque: bool) {
+    use guardc::analysis::compare::invariants::{InvariantKind, Proof, prove};
+    let calls = space();
+    let mut rng = Rng(seed);
+    let kinds = [
+        InvariantKind::NeverAllowed,
+        InvariantKind::AlwaysApprovable,
+        InvariantKind::NeverApprovable,
+    ];
+    let (mut held, mut violated) = (0, 0);
+    for round in 0..rounds {
+        let rules: Vec<RuleSpec> = (0..=rng.below(4))
+            .map(|_| RuleSpec::random(&mut rng, opaque))
+            .collect();
+        let default = ["deny", "allow"][rng.below(2)];
+        let text = policy_yaml(default, &rules);
+        let policy = load(&text);
+        let kind = kinds[rng.below(3)];
+        let pattern = format!("{}:{}", rng.pick(TOOLS), rng.pick(METHODS));
+        let context = format!("seed {seed} round {round} {kind:?} {pattern}\n{text}");
+        let proof = prove(
+            &policy,
+            kind,
+            std::slice::from_ref(&pattern),
+            &ProductLimits::DEFAULT,
+        );
+        let matcher = matcher(&pattern);
+        let brute_violation = calls.iter().find(|call| {
+            pattern_matches(&matcher, call)
+                && kind.violated_by(Verdict::of_decision(&decide(&policy, call)))
+        });
+        match &proof {
+            Proof::Holds => {
+                held += 1;
+                assert!(
+                    brute_violation.is_none(),
+                    "{context}: proven, but {brute_violation:?}"
+                );
+            }
+            Proof::Violated { call, decision } => {
+                violated += 1;
+                let call = (call.tool.clone(), call.method.clone(), call.context.clone());
+                assert!(
+                    pattern_matches(&matcher, &call),
+                    "{context}: {call:?} not matched"
+                );
+                assert_eq!(decide(&policy, &call), *decision, "{context}");
+                assert!(
+                    kind.violated_by(Verdict::of_decision(decision)),
+                    "{context}"
+                );
+            }
+            Proof::Unproven { .. } => assert!(opaque, "{context}: unproven without opaque rules"),
+            Proof::Incomplete { reason } => panic!("{context}: {reason}"),
+        }
+    }
+    assert!(
+        held > rounds / 10 && violated > rounds / 10,
+        "{held} held, {violated} violated"
+    );
+}
+
+#[test]
+fn invariants_match_the_brute_force() {
+    run_invariants(0x1a7a_0001, 400, false);
+    run_invariants(0x1a7a_0002, 200, true);
 }
