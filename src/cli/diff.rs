@@ -6,7 +6,8 @@ use std::process::Command;
 
 use clap::Args;
 
-use super::output::{ColorChoice, eprint_diagnostics, outln};
+use super::files::{InputKind, read_input};
+use super::output::{ColorChoice, eprint_diagnostics, errln, outln};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::compare::{
     ChangeClass, ProductLimits, Side, diff, diff_diagnostics, diff_json, render_diff_human,
@@ -49,7 +50,7 @@ pub fn run(args: DiffArgs, color: ColorChoice) -> u8 {
     let fail_on = match parse_classes(&args.fail_on) {
         Ok(classes) => classes,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return EXIT_FAILURE;
         }
     };
@@ -75,7 +76,10 @@ pub fn run(args: DiffArgs, color: ColorChoice) -> u8 {
         source: &new.source,
     };
     match args.format {
-        DiffFormat::Human => print!("{}", render_diff_human(&report, old_side, new_side)),
+        DiffFormat::Human => outln!(
+            "{}",
+            render_diff_human(&report, old_side, new_side).trim_end_matches('\n')
+        ),
         DiffFormat::Json => outln!("{:#}", diff_json(&report, old_side, new_side)),
         DiffFormat::Sarif | DiffFormat::Github => {
             let diagnostics = diff_diagnostics(&report, old_side, new_side);
@@ -86,7 +90,7 @@ pub fn run(args: DiffArgs, color: ColorChoice) -> u8 {
             if args.format == DiffFormat::Sarif {
                 outln!("{:#}", sarif_report(&files));
             } else {
-                print!("{}", github_annotations(&files));
+                outln!("{}", github_annotations(&files).trim_end_matches('\n'));
             }
         }
     }
@@ -118,7 +122,7 @@ fn load_side(spec: &str, color: ColorChoice) -> Option<LoadResult> {
     let bytes = match read_spec(spec) {
         Ok(bytes) => bytes,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return None;
         }
     };
@@ -139,14 +143,14 @@ fn load_side(spec: &str, color: ColorChoice) -> Option<LoadResult> {
         },
         color,
     );
-    eprintln!("error: {spec} did not load; nothing was compared");
+    errln!("error: {spec} did not load; nothing was compared");
     None
 }
 
 /// A file, or `REV:PATH` when no such file exists and the text has a revision part.
 fn read_spec(spec: &str) -> Result<Vec<u8>, String> {
     if Path::new(spec).exists() {
-        return std::fs::read(spec).map_err(|e| format!("cannot read {spec}: {e}"));
+        return read_input(Path::new(spec), InputKind::Policy).map_err(|f| f.full_text());
     }
     match spec.split_once(':') {
         Some((rev, path)) if !rev.is_empty() && !path.is_empty() => git_show(spec),

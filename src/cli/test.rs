@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::output::{ColorChoice, eprint_diagnostics, outln};
+use super::files::{InputKind, read_input};
+use super::output::{ColorChoice, eprint_diagnostics, errln, outln};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::compare::ProductLimits;
 use crate::analysis::policy_tests::render::{junit, render_suite_human, suite_json};
@@ -67,7 +68,7 @@ pub fn run(args: TestArgs, color: ColorChoice) -> u8 {
         .min_coverage
         .is_some_and(|min| reports.iter().any(|(_, r)| r.coverage.percent() < min));
     if below {
-        eprintln!("error: rule coverage is below --min-coverage");
+        errln!("error: rule coverage is below --min-coverage");
     }
     if reports.iter().all(|(_, r)| r.passed()) && !below {
         EXIT_OK
@@ -80,7 +81,10 @@ fn print_reports(reports: &[(String, SuiteReport)], format: TestFormat) {
     match format {
         TestFormat::Human => {
             for (file, report) in reports {
-                print!("{}", render_suite_human(file, report));
+                outln!(
+                    "{}",
+                    render_suite_human(file, report).trim_end_matches('\n')
+                );
             }
         }
         TestFormat::Json => {
@@ -90,7 +94,7 @@ fn print_reports(reports: &[(String, SuiteReport)], format: TestFormat) {
                 _ => outln!("{:#}", serde_json::json!({"version": 1, "suites": suites})),
             }
         }
-        TestFormat::Junit => print!("{}", junit(reports)),
+        TestFormat::Junit => outln!("{}", junit(reports).trim_end_matches('\n')),
     }
 }
 
@@ -150,14 +154,17 @@ fn default_policy_of(test_file: &Path) -> PathBuf {
 
 /// Read, parse and run one test file; `None` after printing why it could not run.
 fn run_file(file: &Path, given: Option<&Path>, color: ColorChoice) -> Option<SuiteReport> {
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
+    let bytes = match read_input(file, InputKind::Policy) {
+        Ok(bytes) => bytes,
+        Err(failure) => {
+            failure.eprint();
             return None;
         }
     };
-    let source = SourceFile::new(file.display().to_string(), text);
+    let source = SourceFile::new(
+        file.display().to_string(),
+        String::from_utf8_lossy(&bytes).into_owned(),
+    );
     let (suite, diagnostics) = parse_suite(&source);
     if report_errors(&source, &diagnostics, color) {
         return None;
@@ -196,15 +203,15 @@ fn report_errors(
         },
         color,
     );
-    eprintln!("error: {} has errors; no test was run", source.name());
+    errln!("error: {} has errors; no test was run", source.name());
     true
 }
 
 fn load_policy(path: &Path, color: ColorChoice) -> Option<Policy> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_input(path, InputKind::Policy) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+        Err(failure) => {
+            failure.eprint();
             return None;
         }
     };
@@ -225,7 +232,7 @@ fn load_policy(path: &Path, color: ColorChoice) -> Option<Policy> {
                 },
                 color,
             );
-            eprintln!("error: {} did not load; no test was run", path.display());
+            errln!("error: {} did not load; no test was run", path.display());
             None
         }
     }
@@ -240,11 +247,11 @@ fn run_generate(path: Option<&Path>, color: ColorChoice) -> u8 {
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("controlzero.yaml");
-    print!("{}", generate(&policy, name));
+    outln!("{}", generate(&policy, name).trim_end_matches('\n'));
     EXIT_OK
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     EXIT_FAILURE
 }
