@@ -9,6 +9,7 @@
 
 mod float_format;
 mod float_parse;
+pub mod re;
 mod value;
 
 pub use float_format::float_repr;

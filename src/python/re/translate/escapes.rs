@@ -4,29 +4,29 @@
 //! plain member, `&&` and `~~` without meaning), so each Python rule is reproduced
 //! literally here and the result is written in unambiguous Rust syntax by `classes`.
 
-use super::super::classes::{Category, Member, push_category, push_class, push_literal};
+use super::super::classes::{Category, Member, push_category, push_class, push_literal, push_word_boundary};
 use super::Untranslatable::Invalid;
-use super::{Last, Result, Translator};
+use super::{Item, Result, Translator};
 
 impl Translator {
     /// `_escape`: an escape outside a class (the backslash is consumed).
-    pub(super) fn escape(&mut self) -> Result<Last> {
+    pub(super) fn escape(&mut self) -> Result<Item> {
         let c = self.bump().ok_or(Invalid("bad escape (end of pattern)"))?;
         if let Some(category) = Category::of(c) {
-            push_category(&mut self.out, category);
-            return Ok(Last::Item);
+            push_category(&mut self.out, category, self.ascii);
+            return Ok(Item::char(1000));
         }
-        let assertion = match c {
-            'b' => r"\b",
-            'B' => r"\B",
-            'A' => r"\A",
-            'Z' => r"\z",
+        match c {
+            'b' | 'B' => {
+                push_word_boundary(&mut self.out, c == 'B', self.ascii);
+                return Ok(Item::assertion(2000));
+            }
+            'A' | 'Z' => {
+                self.out.push_str(if c == 'A' { r"\A" } else { r"\z" });
+                return Ok(Item::assertion(1));
+            }
             '1'..='9' => return self.backreference_or_octal(c),
-            _ => "",
-        };
-        if !assertion.is_empty() {
-            self.out.push_str(assertion);
-            return Ok(Last::Assertion);
+            _ => {}
         }
         let code = if c == '0' {
             self.octal_digits(0, 2)
@@ -34,7 +34,7 @@ impl Translator {
             self.common_escape(c)?
         };
         push_literal(&mut self.out, code);
-        Ok(Last::Item)
+        Ok(Item::char(1))
     }
 
     /// The escapes a class and the pattern share: control letters, `\x`, `\u`, `\U`,
@@ -107,7 +107,7 @@ impl Translator {
     }
 
     /// `\1`..`\99` are group references, except three octal digits (`\141`).
-    pub(super) fn backreference_or_octal(&mut self, first: char) -> Result<Last> {
+    pub(super) fn backreference_or_octal(&mut self, first: char) -> Result<Item> {
         let mut group = first.to_digit(10).unwrap_or_default();
         if let Some(second) = self.peek().and_then(|c| c.to_digit(10)) {
             self.pos += 1;
@@ -119,22 +119,18 @@ impl Translator {
                     return Err(Invalid("octal escape value outside of range 0-0o377"));
                 }
                 push_literal(&mut self.out, code);
-                return Ok(Last::Item);
+                return Ok(Item::char(1));
             }
             group = group * 10 + second;
         }
         if group > self.groups {
             return Err(Invalid("invalid group reference"));
         }
-        if self.open.contains(&group) {
-            return Err(Invalid("cannot refer to an open group"));
-        }
-        self.note_unsupported("backreferences");
-        Ok(Last::Item)
+        self.reference(group)
     }
 
     /// A character set, after its `[`.
-    pub(super) fn class(&mut self) -> Result<Last> {
+    pub(super) fn class(&mut self) -> Result<Item> {
         let negated = self.eat('^');
         let mut members = Vec::new();
         loop {
@@ -159,8 +155,9 @@ impl Translator {
                 _ => return Err(Invalid("bad character range")),
             }
         }
-        push_class(&mut self.out, negated, &members);
-        Ok(Last::Item)
+        push_class(&mut self.out, negated, &members, self.ascii);
+        let big = negated || members.iter().any(Member::is_large);
+        Ok(Item::char(if big { 1000 } else { 1 + members.len() as u64 }))
     }
 
     /// `_class_escape` or a plain member.
