@@ -227,5 +227,17 @@ fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
             rule.effect.as_str(),
             patterns.join(", ")
         );
+        if let Some(why) = step.fail_closed {
+            let decided = if step.failed_gate.is_none() {
+                "passed"
+            } else {
+                "failed"
+            };
+            outln!(
+                "    a `matches` regex could not be evaluated exactly ({}); the conditions gate was decided fail-closed ({decided} for a {} rule)",
+                why.describe(),
+                rule.effect.as_str()
+            );
+        }
     }
 }
