@@ -234,7 +234,7 @@ fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
                 "failed"
             };
             outln!(
-                "    a `matches` regex could not be evaluated exactly ({}); the conditions gate was decided fail-closed ({decided} for a {} rule)",
+                "    fail-closed: a `matches` pattern could not be evaluated exactly ({}), so the conditions gate counts as {decided} for this {} rule",
                 why.describe(),
                 rule.effect.as_str()
             );
