@@ -313,7 +313,7 @@ const BOUNDARY_CASES: &[(&str, &str, &[&str])] = &[
         // fail-closed: undecided conditions pass the deny and warn gates and fail the
         // allow gate, in every evaluator.
         "regex.yaml",
-        "rules:\n  - allow: 'Bash'\n    when: {command: {op: matches, value: '\\N{EM DASH}'}}\n  - deny: 'Bash'\n    when: {command: {op: matches, value: '^(?!.*--dry-run).*rm -rf'}}\n  - effect: warn\n    action: 'Bash:*'\n    when: {command: {op: matches, value: '^(a|aa)+\\1b'}, env: prod}\n  - deny: 'Read'\n    when: {path: {op: matches, value: '(?<=/)\\w{100}$'}}\n  - allow: '*'\n",
+        "rules:\n  - allow: 'Bash'\n    when: {command: {op: matches, value: '\\N{LATIN SMALL LETTER GHA}'}}\n  - deny: 'Bash'\n    when: {command: {op: matches, value: '^(?!.*--dry-run).*rm -rf'}}\n  - effect: warn\n    action: 'Bash:*'\n    when: {command: {op: matches, value: '^(a|aa)+\\1b'}, env: prod}\n  - deny: 'Read'\n    when: {path: {op: matches, value: '(?<=/)\\w{100}$'}}\n  - allow: '*'\n",
         &[
             r#"{"tool": "Bash", "args": {"command": "rm -rf /"}}"#,
             r#"{"tool": "Bash", "args": {"command": "rm -rf --dry-run /"}}"#,

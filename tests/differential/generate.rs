@@ -69,7 +69,7 @@ pub enum Node {
 }
 
 /// `matches` operands: linear-time, backtracking (look-around, backreferences), large
-/// counted repeats, and patterns decided fail-closed (a named character; catastrophic
+/// counted repeats, and patterns decided fail-closed (a character name alias; catastrophic
 /// backtracking on a long run of `a`).
 const REGEXES: &[&str] = &[
     "^s.*o$",
@@ -79,6 +79,7 @@ const REGEXES: &[&str] = &[
     r"(?P<q>o).*(?P=q)",
     r"\w{100}",
     r"\N{EM DASH}",
+    r"\N{LATIN SMALL LETTER GHA}",
     r"^(a|aa)+\1b",
 ];
 

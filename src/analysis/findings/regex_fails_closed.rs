@@ -3,7 +3,7 @@
 //!
 //! guardc reproduces Python's `re.search` (look-around, backreferences, atomic groups
 //! and possessive repeats included), but a few constructs have no exact counterpart
-//! (named characters `\N{...}`, the template flag, ASCII-only case folding), and a
+//! (a character name given by an alias, the template flag, ASCII-only case folding), and a
 //! pattern can exceed the compile limits. Such a condition is never guessed: the
 //! evaluator counts it as holding for a deny or warn rule and as failing for an allow
 //! rule. That keeps the guard safe, but the rule then decides differently from the
@@ -24,7 +24,9 @@ pub static INFO: CodeInfo = CodeInfo {
     level: Level::Error,
     summary: "a `matches` pattern guardc cannot evaluate exactly; its rule is decided fail-closed",
     doc: "Flags a `matches` condition whose pattern Python's `re` accepts but guardc \
-cannot evaluate exactly: named characters (`\\N{EM DASH}`), the template flag `(?t)`, the \
+cannot evaluate exactly: a character name given by an alias or a loose spelling \
+(`\\N{LATIN CAPITAL LETTER GHA}`; official names such as `\\N{EM DASH}` are fine), the \
+template flag `(?t)`, the \
 ASCII flag `(?a)` together with case-insensitive matching, a conditional group whose \
 reference is not written in ASCII digits, or a pattern whose compiled form exceeds \
 guardc's regex limits (the linear-time automata may use 4 MiB each, the backtracking \
@@ -37,9 +39,10 @@ such as `^(a|aa)+\\1b` on a long run of `a`); that cannot be seen in advance and
 reported here. `guardc eval --explain` says when a gate was decided this way. Patterns \
 Python itself refuses are not fail-closed: the reference never matches them, and \
 neither does guardc.\n\n\
-```yaml\nrules:\n  - deny: 'Bash'\n    when:\n      command: {op: matches, value: '\\N{EM DASH}'}   # denies every Bash call\n```\n\n\
-Fix: rewrite the pattern without the construct (`\\u2014` for `\\N{EM DASH}`, an explicit \
-class for ASCII-only case folding), or split a very large pattern into several rules.",
+```yaml\nrules:\n  - deny: 'Bash'\n    when:\n      command: {op: matches, value: '(?t)sudo'}   # denies every Bash call\n```\n\n\
+Fix: rewrite the pattern without the construct (the official name or a `\\uXXXX` escape \
+for a character name alias, an explicit class for ASCII-only case folding), or split a \
+very large pattern into several rules.",
 };
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
@@ -106,8 +109,9 @@ fn diagnostic(
         "decided fail-closed for this {effect} rule: {consequence}"
     ))
     .with_help(
-        "rewrite the pattern without that construct (for `\\N{NAME}`, write the character \
-         or its `\\uXXXX` escape), or split a very large pattern into several rules",
+        "rewrite the pattern without that construct (for a character name alias, write the \
+         official name or a `\\uXXXX` escape), or split a very large pattern into several \
+         rules",
     )
     .with_rule(rule.index)
 }

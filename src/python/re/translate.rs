@@ -14,8 +14,9 @@
 //! * [`Untranslatable::Invalid`]: Python refuses the pattern; the reference catches
 //!   `re.error` and reports no match, and so does guardc.
 //! * [`Untranslatable::Unsupported`]: valid Python that guardc cannot reproduce exactly
-//!   (`\N{...}` names, the template flag, the ASCII flag together with case-insensitive
-//!   matching, a conditional group named in an unusual spelling). The condition is then
+//!   (a `\N{...}` name that is an alias or loosely spelt, the template flag, the ASCII
+//!   flag together with case-insensitive matching, a conditional group named in an
+//!   unusual spelling). The condition is then
 //!   decided fail-closed (see [`super::RegexVerdict`]) and the analyzer reports it.
 //!
 //! How the Python constructs are written:

@@ -62,20 +62,31 @@ impl Translator {
         })
     }
 
-    /// `\N{name}`: checked for shape only (there is no name table here).
+    /// `\N{name}`: the character `unicodedata.lookup(name)` gives (see
+    /// [`named_character`]).
     pub(super) fn named_character(&mut self) -> Result<u32> {
         if !self.eat('{') {
             return Err(Invalid("missing {"));
         }
-        let mut empty = true;
-        while self.bump().ok_or(Invalid("missing }, unterminated name"))? != '}' {
-            empty = false;
+        let mut name = String::new();
+        loop {
+            match self.bump() {
+                None => return Err(Invalid("missing }, unterminated name")),
+                Some('}') => break,
+                Some(c) => name.push(c),
+            }
         }
-        if empty {
+        if name.is_empty() {
             return Err(Invalid("missing character name"));
         }
-        self.note_unsupported("named characters \\N{...}");
-        Ok(u32::from(char::REPLACEMENT_CHARACTER))
+        match named_character(&name) {
+            NamedCharacter::Found(c) => Ok(u32::from(c)),
+            NamedCharacter::Undefined => Err(Invalid("undefined character name")),
+            NamedCharacter::Unsure => {
+                self.note_unsupported("character name aliases (\\N{...})");
+                Ok(u32::from(char::REPLACEMENT_CHARACTER))
+            }
+        }
     }
 
     /// Exactly `count` hex digits.
@@ -182,4 +193,45 @@ impl Translator {
             _ => self.common_escape(e)?,
         }))
     }
+}
+
+/// What `unicodedata.lookup` (Unicode 14.0, as in CPython 3.11) gives for a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NamedCharacter {
+    Found(char),
+    /// Python raises "undefined character name".
+    Undefined,
+    /// A name the table resolves only loosely or as an alias: Python may or may not
+    /// accept that spelling, so the pattern is decided fail-closed.
+    Unsure,
+}
+
+/// Python looks names up case-insensitively and otherwise exactly, among the official
+/// names (and aliases) of Unicode 14.0. The table here is a newer Unicode's and matches
+/// loosely (spaces, hyphens, underscores), so a name counts as found only when it is the
+/// character's official name and the character was assigned by Unicode 14.0; an
+/// unknown name is undefined; anything else (an alias, a loose spelling) is unsure.
+pub(super) fn named_character(name: &str) -> NamedCharacter {
+    let Some(c) = unicode_names2::character(name) else {
+        return NamedCharacter::Undefined;
+    };
+    let official = unicode_names2::name(c).map(|n| n.to_string());
+    if !official.is_some_and(|official| official.eq_ignore_ascii_case(name)) {
+        return NamedCharacter::Unsure;
+    }
+    match assigned_by_unicode_14(c) {
+        Some(true) => NamedCharacter::Found(c),
+        Some(false) => NamedCharacter::Undefined,
+        None => NamedCharacter::Unsure,
+    }
+}
+
+/// Whether `c` was assigned by Unicode 14.0 (`None` if the age table is unavailable).
+fn assigned_by_unicode_14(c: char) -> Option<bool> {
+    static AGE_14: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^\p{Age=14.0}$").ok());
+    let mut buffer = [0; 4];
+    AGE_14
+        .as_ref()
+        .map(|age| age.is_match(c.encode_utf8(&mut buffer)))
 }
