@@ -163,3 +163,25 @@ fn triggering_fixtures_render_for_review() {
         }
     }
 }
+
+/// 70,000 repetitions of one key in one rule (980 KB): the finding pairs each repetition
+/// with the entry that kept the key through a hash map, once per mapping, so this shape
+/// is linear; it used to scan every repetition for every repetition (about 20 s in a
+/// release build, minutes in a test build). Every repetition is reported once, and only
+/// the last one is the value kept.
+#[test]
+fn duplicate_key_scales_to_tens_of_thousands_of_repetitions() {
+    const REPEATS: usize = 70_000;
+    let text = format!("rules:\n  - deny: x\n{}", "    reason: r\n".repeat(REPEATS));
+    let report = check_source(SourceFile::new("wide.yaml", text), &CheckOptions::default());
+    let duplicates = of_finding(&report, "duplicate-key");
+    assert_eq!(duplicates.len(), REPEATS - 1);
+    let kept: Vec<_> = duplicates
+        .iter()
+        .filter(|d| d.label.contains("the one kept"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    let last_line = 2 + REPEATS;
+    let at = report.source.lines().line_col(kept[0].span.start);
+    assert_eq!(at.line, last_line);
+}
