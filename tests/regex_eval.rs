@@ -37,7 +37,10 @@ fn fixture(name: &str) -> std::path::PathBuf {
 fn lookahead_example_decides_like_the_reference() {
     let doc = common::vector_file("decisions/recorded/regex_semantics.json");
     let case = &doc["cases"][0];
-    assert_eq!(case["policy"]["rules"][0]["when"]["f"]["value"], "^(?!.*--dry-run).*rm -rf");
+    assert_eq!(
+        case["policy"]["rules"][0]["when"]["f"]["value"],
+        "^(?!.*--dry-run).*rm -rf"
+    );
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("regex-eval");
     std::fs::create_dir_all(&dir).unwrap();
     let policy = dir.join("lookahead.json");
@@ -59,8 +62,13 @@ fn lookahead_example_explained() {
     let mut out = String::new();
     for command in ["rm -rf /", "rm -rf --dry-run /"] {
         let args = serde_json::json!({ "command": command }).to_string();
-        out.push_str(&format!("$ guardc eval lookahead.yaml Bash --args '{args}' --explain\n"));
-        out.push_str(&guardc_eval(&policy, &["Bash", "--args", &args, "--explain"]));
+        out.push_str(&format!(
+            "$ guardc eval lookahead.yaml Bash --args '{args}' --explain\n"
+        ));
+        out.push_str(&guardc_eval(
+            &policy,
+            &["Bash", "--args", &args, "--explain"],
+        ));
     }
     insta::assert_snapshot!(out);
 }
@@ -70,6 +78,9 @@ fn fail_closed_gates_are_explained() {
     let policy = fixture("fail-closed.yaml");
     let args = r#"{"command":"no dash here"}"#;
     let mut out = format!("$ guardc eval fail-closed.yaml Bash --args '{args}' --explain\n");
-    out.push_str(&guardc_eval(&policy, &["Bash", "--args", args, "--explain"]));
+    out.push_str(&guardc_eval(
+        &policy,
+        &["Bash", "--args", args, "--explain"],
+    ));
     insta::assert_snapshot!(out);
 }

@@ -75,11 +75,7 @@ fn decide_with(
     let subject = folded_subject(request.tool, request.method);
     let mut skipped_by_resource = false;
     for rule in &policy.rules {
-        let gates = if rule
-            .patterns
-            .iter()
-            .any(|p| p.matches_subject(&subject))
-        {
+        let gates = if rule.patterns.iter().any(|p| p.matches_subject(&subject)) {
             gates_after_action(rule, request)
         } else {
             GatesAfterAction {

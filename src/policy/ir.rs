@@ -4,9 +4,9 @@
 //! folded patterns, policy ids, default reasons, Python truthiness of the approval
 //! flag), so evaluation does no string building and the bundle can store the IR as is.
 
-use crate::python::re::CompiledRegex;
 use crate::pattern::{Glob, ToolPattern};
 use crate::python::PyValue;
+use crate::python::re::CompiledRegex;
 use crate::source::Span;
 
 /// The effect of a rule or of the no-match default.

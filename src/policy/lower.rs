@@ -144,7 +144,10 @@ fn condition_test(field: &str, value: &Node) -> Option<ConditionTest> {
         // reader also uses.
         return Some(ConditionTest::envelope(op, operand, case_insensitive));
     }
-    Some(ConditionTest::scalar(field, PyValue::from_node(value).py_str()))
+    Some(ConditionTest::scalar(
+        field,
+        PyValue::from_node(value).py_str(),
+    ))
 }
 
 /// The decision texts of a rule (README "Decision fields").

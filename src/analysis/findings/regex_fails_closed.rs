@@ -15,8 +15,8 @@ use super::Finding;
 use crate::analysis::Context;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::policy::{ConditionTest, Effect, Operator, Rule};
-use crate::python::re::{CompiledRegex, RegexRefusal, compile_condition_regex};
 use crate::python::PyValue;
+use crate::python::re::{CompiledRegex, RegexRefusal, compile_condition_regex};
 
 pub static INFO: CodeInfo = CodeInfo {
     code: "GC0506",
@@ -68,10 +68,9 @@ fn check_rule(rule: &Rule) -> Vec<Diagnostic> {
         };
         let compiled: Option<CompiledRegex> = match regex {
             Some(regex) => Some(regex.clone()),
-            None => compile_condition_regex(
-                value.as_ref().unwrap_or(&PyValue::None),
-                *case_insensitive,
-            ),
+            None => {
+                compile_condition_regex(value.as_ref().unwrap_or(&PyValue::None), *case_insensitive)
+            }
         };
         let Some(refusal) = compiled
             .and_then(|c| c.refusal())

@@ -24,10 +24,10 @@ use super::Request;
 use crate::policy::{Condition, ConditionTest, Effect};
 use crate::python::json_py_str;
 
-pub(crate) use operators::{in_items, operand_text};
 pub use crate::python::re::{
     CompiledRegex, RegexRefusal, RegexVerdict, Undecided, Untranslatable, compile_condition_regex,
 };
+pub(crate) use operators::{in_items, operand_text};
 
 use lookup::Fields;
 use operators::Envelope;

@@ -21,11 +21,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::numeric::{in_range, json_as_float, operand_as_float, range_bounds};
 use super::ConditionsOutcome;
-use crate::python::re::{CompiledRegex, RegexVerdict};
+use super::numeric::{in_range, json_as_float, operand_as_float, range_bounds};
 use crate::pattern::{Glob, casefold};
 use crate::policy::Operator;
+use crate::python::re::{CompiledRegex, RegexVerdict};
 use crate::python::{PyValue, json_py_str, py_strip};
 
 /// One envelope, borrowed from the IR.

@@ -122,9 +122,9 @@ impl Undecided {
     pub fn describe(self) -> String {
         match self {
             Undecided::Refused(refusal) => refusal.describe(),
-            Undecided::BacktrackLimit => format!(
-                "the search needed more than {BACKTRACK_LIMIT} backtracking steps"
-            ),
+            Undecided::BacktrackLimit => {
+                format!("the search needed more than {BACKTRACK_LIMIT} backtracking steps")
+            }
         }
     }
 }

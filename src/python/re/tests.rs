@@ -215,12 +215,27 @@ const CASES: &[(&str, &str, bool, Kind)] = &[
     ("[\\N{EM DASH}x]", "\u{2014}", true, Valid),
     ("\\N{HANGUL SYLLABLE GA}", "\u{AC00}", true, Valid),
     ("\\N{TOTO}", "TOTO", false, Invalid),
-    ("\\N{LATIN CAPITAL LETTER A WITH MACRON AND GRAVE}", "A", false, Invalid),
-    ("\\N{LATIN CAPITAL LETTER GHA}", "\u{1A2}", true, Unsupported),
+    (
+        "\\N{LATIN CAPITAL LETTER A WITH MACRON AND GRAVE}",
+        "A",
+        false,
+        Invalid,
+    ),
+    (
+        "\\N{LATIN CAPITAL LETTER GHA}",
+        "\u{1A2}",
+        true,
+        Unsupported,
+    ),
     ("\\N{EM  DASH}", "\u{2014}", false, Unsupported),
     ("\\N{}", "N", false, Invalid),
     // Assigned in Unicode 15.0, after CPython 3.11's tables.
-    ("\\N{MODIFIER LETTER CYRILLIC SMALL A}", "\u{1E030}", false, Invalid),
+    (
+        "\\N{MODIFIER LETTER CYRILLIC SMALL A}",
+        "\u{1E030}",
+        false,
+        Invalid,
+    ),
     ("\\p{L}", "a", false, Invalid),
     ("\\p{L}", "p{L}", false, Invalid),
     ("\\Ga", "a", false, Invalid),
@@ -305,7 +320,10 @@ fn caps_follow_the_reference() {
     let compiled = CompiledRegex::new(&long, false);
     assert_eq!(compiled.refusal(), Some(RegexRefusal::TooLong));
     assert!(!found(&compiled, &"a".repeat(2000)));
-    assert!(found(&CompiledRegex::new(&"a".repeat(PATTERN_CAP), false), &"a".repeat(2000)));
+    assert!(found(
+        &CompiledRegex::new(&"a".repeat(PATTERN_CAP), false),
+        &"a".repeat(2000)
+    ));
 
     let tail = CompiledRegex::new("x$", false);
     let mut text = "é".repeat(INPUT_CAP - 1);
@@ -331,7 +349,10 @@ fn catastrophic_backtracking_is_undecided() {
     // Regular parts run in linear time, so only a pattern that needs backtracking (here
     // for its backreference) can explode; CPython would run it for longer than a lifetime.
     let linear = CompiledRegex::new(r"(?:a{1,20}){1,20}b", false);
-    assert_eq!(linear.search(&"a".repeat(INPUT_CAP)), RegexVerdict::NotFound);
+    assert_eq!(
+        linear.search(&"a".repeat(INPUT_CAP)),
+        RegexVerdict::NotFound
+    );
     let exponential = CompiledRegex::new(r"^(a|aa)+\1b", false);
     assert_eq!(exponential.refusal(), None);
     assert_eq!(

@@ -4,7 +4,9 @@
 //! plain member, `&&` and `~~` without meaning), so each Python rule is reproduced
 //! literally here and the result is written in unambiguous Rust syntax by `classes`.
 
-use super::super::classes::{Category, Member, push_category, push_class, push_literal, push_word_boundary};
+use super::super::classes::{
+    Category, Member, push_category, push_class, push_literal, push_word_boundary,
+};
 use super::Untranslatable::Invalid;
 use super::{Item, Result, Translator};
 
@@ -168,7 +170,11 @@ impl Translator {
         }
         push_class(&mut self.out, negated, &members, self.ascii);
         let big = negated || members.iter().any(Member::is_large);
-        Ok(Item::char(if big { 1000 } else { 1 + members.len() as u64 }))
+        Ok(Item::char(if big {
+            1000
+        } else {
+            1 + members.len() as u64
+        }))
     }
 
     /// `_class_escape` or a plain member.
