@@ -69,8 +69,9 @@ pub enum Node {
 }
 
 /// `matches` operands: linear-time, backtracking (look-around, backreferences), large
-/// counted repeats, and patterns decided fail-closed (a character name alias; catastrophic
-/// backtracking on a long run of `a`).
+/// counted repeats, character names, and a pattern decided fail-closed (a character name
+/// alias). A search over the backtracking limit costs a tenth of a second, so that case
+/// is a boundary case below rather than part of the generated mix.
 const REGEXES: &[&str] = &[
     "^s.*o$",
     "^(?!.*dry).*rm",
@@ -80,7 +81,6 @@ const REGEXES: &[&str] = &[
     r"\w{100}",
     r"\N{EM DASH}",
     r"\N{LATIN SMALL LETTER GHA}",
-    r"^(a|aa)+\1b",
 ];
 
 fn s(text: &str) -> Node {

@@ -159,7 +159,7 @@ fn condition_value(glob: Option<&str>, rng: &mut Rng) -> Value {
     }
     match rng.below(23) {
         19 => json!("sudo rm --dry"),
-        20 => json!("a".repeat(28)),
+        20 => json!("ǣ"),
         21 => json!("x".repeat(120)),
         0 => json!("sudo rm"),
         1 => json!("rm -rf"),
