@@ -39,8 +39,12 @@
 //! own, recursively: the result is a short list of *chunks*, each a contiguous range of
 //! rules, walked in rule order. Priority is preserved because chunks are ordered, so the
 //! first chunk with a match holds the first matching rule. A single rule that still does
-//! not fit is matched by its glob. Splitting is reported, never silent.
+//! not fit is matched by its glob. All groups draw on one policy-wide budget
+//! (`budget.rs`), so a policy of many small exploding groups cannot multiply the cost;
+//! rules past a spent budget are matched by their globs. Splitting is reported, never
+//! silent.
 
+mod budget;
 mod build;
 mod candidates;
 mod serialize;
