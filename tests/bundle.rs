@@ -93,6 +93,13 @@ fn errors_name_the_problem() {
         read_bundle(&version, None).unwrap_err(),
         BundleError::UnsupportedVersion(9)
     );
+    // A bundle from an older guardc (format 2: SHA-256 checksum, copied DFAs) is refused
+    // with a message that says what to do.
+    let mut old = bundle.clone();
+    old[8..10].copy_from_slice(&2u16.to_le_bytes());
+    let refused = read_bundle(&old, None).unwrap_err();
+    assert_eq!(refused, BundleError::UnsupportedVersion(2));
+    assert!(refused.to_string().contains("rebuild it"), "{refused}");
     assert_eq!(
         read_bundle(b"rules: []", None).unwrap_err(),
         BundleError::NotABundle
