@@ -13,6 +13,7 @@ use super::{
     Automaton, AutomatonFallback, Chunk, DeciderChunk, DeciderDfa, DeciderTable, GatedChunk,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::pattern::{GlobItem, ToolPattern};
 use crate::policy::Policy;
@@ -410,16 +411,16 @@ fn decider_from(
     let dense = compile(&hirs, MatchKind::LeftmostFirst, limits)?;
     let bytes = dense.memory_usage();
     let dfa = if dense.memory_usage() <= DENSE_DECIDER_BYTES {
-        DeciderDfa::Dense(dense)
+        DeciderDfa::Dense(Arc::new(dense))
     } else {
-        DeciderDfa::Sparse(
+        DeciderDfa::Sparse(Arc::new(
             dense
                 .to_sparse()
                 .map_err(|e| format!("the sparse automaton could not be built ({e})"))?,
-        )
+        ))
     };
     let chunk = Chunk::Compiled {
-        dfa: Box::new(dfa),
+        dfa,
         table: DeciderTable { rule_of_pattern },
     };
     Ok((chunk, bytes))
@@ -468,7 +469,7 @@ fn gated_from(
     let table = CandidateTable::explore(&dfa, &rule_of_pattern, first_rule, limits.dfa_bytes)?;
     let bytes = dfa.memory_usage() + table.memory_usage();
     let chunk = Chunk::Compiled {
-        dfa: Box::new(dfa),
+        dfa: Arc::new(dfa),
         table,
     };
     Ok((chunk, bytes))
