@@ -39,7 +39,7 @@ use sha2::{Digest, Sha256};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::automaton::Automaton;
-use crate::eval::CompiledPolicy;
+use crate::eval::{CompiledPolicy, Lineage};
 
 pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
 pub const FORMAT_VERSION: u16 = 3;
@@ -226,7 +226,11 @@ pub fn read_bundle(
     }
     let automaton = Automaton::from_bytes(automaton_bytes, policy.rules.len())
         .map_err(|e| BundleError::Automaton(e.to_string()))?;
-    Ok((CompiledPolicy::from_parts(policy, automaton), info))
+    let lineage = Lineage {
+        source_sha256: Some(info.source_sha256),
+        bundle_blake3: Some(info.bundle_blake3),
+    };
+    Ok((CompiledPolicy::from_parts(policy, automaton, lineage), info))
 }
 
 fn word(bytes: &[u8], at: usize) -> Result<u32, BundleError> {
