@@ -37,6 +37,11 @@ fn fallback_limits(rng: &mut Rng) -> AutomatonLimits {
         determinize_bytes: rng.pick(&sizes),
         dfa_bytes: rng.pick(&sizes),
         max_chunks: rng.pick(&[0, 1, 2, 3, 64]),
+        pattern_bytes: rng.pick(&[0, 1 << 10, 16 << 10, 1 << 20]),
+        // Pools that run out part-way through a policy: the groups built before stay
+        // compiled, every later rule is matched per rule.
+        policy_bytes: rng.pick(&[0, 1 << 12, 1 << 14, 1 << 16, 256 << 20]),
+        failed_bytes: rng.pick(&[0, 256 << 10, 1 << 20, 8 << 20]),
     }
 }
 

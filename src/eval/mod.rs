@@ -9,6 +9,7 @@ mod compiled;
 mod conditions;
 mod decision;
 mod interpreter;
+mod lineage;
 mod record;
 mod request;
 
@@ -21,5 +22,6 @@ pub use conditions::{
 pub(crate) use conditions::{in_items, operand_text};
 pub use decision::{Decision, Outcome};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
+pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;
 pub use request::{JsonMap, Request};
