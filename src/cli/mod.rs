@@ -57,6 +57,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Generate an Ed25519 key pair for signing bundles.
     Keygen(keys::KeygenArgs),
+    /// Run the language server over stdin/stdout (for editors; see editors/).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 /// Parse the process arguments and run the command.
@@ -70,6 +73,14 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Keygen(args) => keys::run_keygen(args),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => EXIT_OK,
+            Err(message) => {
+                eprintln!("error: the language server stopped: {message}");
+                EXIT_FAILURE
+            }
+        },
     };
     ExitCode::from(code)
 }

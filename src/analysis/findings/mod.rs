@@ -26,7 +26,7 @@ mod go_witness;
 mod hook_subject_mismatch;
 mod non_string_identity;
 mod support;
-mod tool_families;
+pub mod tool_families;
 mod unknown_key;
 mod unknown_tool;
 mod yaml11_literal;

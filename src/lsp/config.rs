@@ -1,0 +1,54 @@
+//! Finding levels for an open document: the `guardc.toml` in the document's directory,
+//! the same file `guardc check` reads for a policy there, so the editor and CI agree.
+//! Files are read once and cached until a change to one is reported.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use lsp_types::Url;
+
+use crate::analysis::LevelConfig;
+use crate::analysis::config::CONFIG_FILE_NAME;
+
+/// The configuration files read so far, by path.
+#[derive(Debug, Default)]
+pub struct ConfigFiles {
+    read: HashMap<PathBuf, Result<LevelConfig, String>>,
+}
+
+impl ConfigFiles {
+    /// The levels for a document, and the problem with its `guardc.toml` if it has one
+    /// that cannot be used (then every code keeps its default level).
+    pub fn levels_for(&mut self, uri: &Url) -> (LevelConfig, Option<String>) {
+        let Some(path) = config_path(uri) else {
+            return (LevelConfig::new(), None);
+        };
+        let entry = self.read.entry(path.clone()).or_insert_with(|| read(&path));
+        match entry {
+            Ok(levels) => (levels.clone(), None),
+            Err(problem) => (LevelConfig::new(), Some(problem.clone())),
+        }
+    }
+
+    /// Forget every file read, after one changed.
+    pub fn clear(&mut self) {
+        self.read.clear();
+    }
+}
+
+/// Whether a URI names a configuration file.
+pub fn is_config(uri: &Url) -> bool {
+    uri.path().rsplit('/').next() == Some(CONFIG_FILE_NAME)
+}
+
+fn config_path(uri: &Url) -> Option<PathBuf> {
+    let path = uri.to_file_path().ok()?;
+    let candidate = path.parent()?.join(CONFIG_FILE_NAME);
+    candidate.is_file().then_some(candidate)
+}
+
+fn read(path: &Path) -> Result<LevelConfig, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    LevelConfig::from_toml(&text).map_err(|err| err.render(&path.display().to_string()))
+}
