@@ -107,17 +107,52 @@ fn candidates(analysis: &Analysis, d: &Diagnostic) -> Vec<Candidate> {
     found
 }
 
-/// Whether `after` no longer has `d` and has no error `before` did not have.
+/// Whether `after` has fewer diagnostics like `d` than `before`, and no more errors of
+/// any kind. Diagnostics are compared by code, the text they point at and their message
+/// with rule indices left out, since moving or deleting a rule renumbers the rules
+/// after it.
 fn fixed(before: &Analysis, after: &Analysis, d: &Diagnostic) -> bool {
-    let same =
-        |a: &Diagnostic, b: &Diagnostic| a.code.code == b.code.code && a.message == b.message;
-    let gone = !after.diagnostics.iter().any(|a| same(a, d));
-    let new_error = after
+    let key = |analysis: &Analysis, d: &Diagnostic| {
+        (
+            d.code.code,
+            analysis.source().slice(d.span).to_owned(),
+            without_indices(&d.message),
+        )
+    };
+    let count = |analysis: &Analysis, wanted: &(&str, String, String)| {
+        analysis
+            .diagnostics
+            .iter()
+            .filter(|other| key(analysis, other) == *wanted)
+            .count()
+    };
+    let target = key(before, d);
+    if count(after, &target) >= count(before, &target) {
+        return false;
+    }
+    after
         .diagnostics
         .iter()
         .filter(|a| a.level == Level::Error)
-        .any(|a| !before.diagnostics.iter().any(|b| same(a, b)));
-    gone && !new_error
+        .all(|a| {
+            let k = key(after, a);
+            count(after, &k) <= count(before, &k)
+        })
+}
+
+/// A message with `rules[N]` written as `rules[]`.
+fn without_indices(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("rules[") {
+        out.push_str(rest.get(..at + 6).unwrap_or(""));
+        rest = rest
+            .get(at + 6..)
+            .unwrap_or("")
+            .trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The column (in bytes) of a rule's first key.
@@ -416,4 +451,29 @@ fn effect_of(policy: &Policy, call: &Call) -> String {
         text.push_str(" (approvable)");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REACHABILITY: &str = include_str!("../../examples/findings/reachability.yaml");
+
+    #[test]
+    fn a_dead_rule_can_be_deleted_or_moved() {
+        let analysis = Analysis::new("r.yaml", REACHABILITY, &LevelConfig::new());
+        let dead = analysis
+            .diagnostics
+            .iter()
+            .find(|d| d.code.name == "dead-rule")
+            .expect("rules[4] is dead");
+        let titles: Vec<String> = code_actions(&analysis, dead.span, &LevelConfig::new())
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        assert!(
+            titles.iter().any(|t| t.starts_with("Delete rules[4]")),
+            "{titles:?}"
+        );
+    }
 }

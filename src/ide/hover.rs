@@ -33,8 +33,17 @@ pub fn hover(analysis: &Analysis, offset: usize, link: &dyn Fn(Span) -> String) 
     }
     if let Some((place, entry)) = key_at(analysis, offset) {
         let name = entry.key.as_str()?;
-        let doc = keys::doc(place, name)?;
+        let (doc, misplaced) = match keys::doc(place, name) {
+            Some(doc) => (doc, false),
+            None => (keys::KEYS.iter().find(|k| k.key == name)?, true),
+        };
         let mut markdown = format!("**`{name}`**\n\n{}", doc.doc);
+        if misplaced {
+            markdown.push_str(&format!(
+                "\n\n*`{name}` is a {} key: written here it has no effect.*",
+                keys::place_name(doc.place)
+            ));
+        }
         if !doc.values.is_empty() {
             let _ = write!(markdown, "\n\nValues: `{}`", doc.values.join("`, `"));
         }

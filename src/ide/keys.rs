@@ -226,6 +226,16 @@ pub fn doc(place: KeyPlace, key: &str) -> Option<&'static KeyDoc> {
     KEYS.iter().find(|k| k.place == place && k.key == key)
 }
 
+/// How a place is named in messages (`a rule key`).
+pub fn place_name(place: KeyPlace) -> &'static str {
+    match place {
+        KeyPlace::TopLevel => "top-level",
+        KeyPlace::Settings => "settings",
+        KeyPlace::Rule => "rule",
+        KeyPlace::Envelope => "condition",
+    }
+}
+
 /// The keys of one place, in table order.
 pub fn keys_of(place: KeyPlace) -> impl Iterator<Item = &'static KeyDoc> {
     KEYS.iter().filter(move |k| k.place == place)
