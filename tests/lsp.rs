@@ -3,6 +3,12 @@
 //! (diagnostics, hover, inlay hints, completion, code actions and the edits they apply,
 //! symbols, definition and references, the decide command, code lenses).
 
+#![allow(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking when the server does not answer as expected"
+)]
+
 mod lsp_client;
 
 use lsp_client::{Client, apply_action};
