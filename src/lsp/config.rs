@@ -7,27 +7,49 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::Url;
 
+use serde_json::Value;
+
 use crate::analysis::LevelConfig;
+use crate::analysis::config::LevelSetting;
 use crate::analysis::config::CONFIG_FILE_NAME;
 
-/// The configuration files read so far, by path.
+/// The configuration files read so far, by path, and the levels the editor sets over
+/// them (`initializationOptions.levels`, e.g. from VS Code's `guardc.levels`).
 #[derive(Debug, Default)]
 pub struct ConfigFiles {
     read: HashMap<PathBuf, Result<LevelConfig, String>>,
+    editor: LevelConfig,
 }
 
 impl ConfigFiles {
     /// The levels for a document, and the problem with its `guardc.toml` if it has one
     /// that cannot be used (then every code keeps its default level).
     pub fn levels_for(&mut self, uri: &Url) -> (LevelConfig, Option<String>) {
-        let Some(path) = config_path(uri) else {
-            return (LevelConfig::new(), None);
+        let (mut levels, problem) = match config_path(uri) {
+            None => (LevelConfig::new(), None),
+            Some(path) => match self.read.entry(path.clone()).or_insert_with(|| read(&path)) {
+                Ok(levels) => (levels.clone(), None),
+                Err(problem) => (LevelConfig::new(), Some(problem.clone())),
+            },
         };
-        let entry = self.read.entry(path.clone()).or_insert_with(|| read(&path));
-        match entry {
-            Ok(levels) => (levels.clone(), None),
-            Err(problem) => (LevelConfig::new(), Some(problem.clone())),
+        levels.extend(&self.editor);
+        (levels, problem)
+    }
+
+    /// Set the editor's levels: an object of `code or name or "all"` → `allow`, `info`,
+    /// `warn` or `deny`. Returns the entries that could not be used.
+    pub fn set_editor_levels(&mut self, options: Option<&Value>) -> Vec<String> {
+        let mut problems = Vec::new();
+        let entries = options.and_then(Value::as_object).into_iter().flatten();
+        for (target, word) in entries {
+            let setting = word.as_str().and_then(LevelSetting::parse);
+            let result = match setting {
+                Some(setting) => self.editor.set(target, setting).map_err(|e| e.render("levels")),
+                None => Err(format!("levels: `{target}` needs allow, info, warn or deny")),
+            };
+            problems.extend(result.err());
         }
+        problems
     }
 
     /// Forget every file read, after one changed.

@@ -103,6 +103,21 @@ pub fn serve(connection: &Connection) -> Result<()> {
         next_id: 0,
         shutting_down: false,
     };
+    let problems = server.configs.set_editor_levels(
+        params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("levels")),
+    );
+    for problem in problems {
+        server.notify(
+            "window/showMessage",
+            lsp::ShowMessageParams {
+                typ: lsp::MessageType::WARNING,
+                message: format!("guardc: {problem}"),
+            },
+        );
+    }
     let watch = workspace
         .and_then(|w| w.did_change_watched_files.as_ref())
         .and_then(|w| w.dynamic_registration)
