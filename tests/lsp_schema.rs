@@ -20,7 +20,9 @@ fn json(node: &Node) -> Value {
         NodeKind::Int(i) => Value::from(i64::try_from(*i).unwrap()),
         NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         NodeKind::Str(s) | NodeKind::Date(s) | NodeKind::DateTime(s) => Value::String(s.clone()),
-        NodeKind::Seq(items) | NodeKind::Set(items) => Value::Array(items.iter().map(json).collect()),
+        NodeKind::Seq(items) | NodeKind::Set(items) => {
+            Value::Array(items.iter().map(json).collect())
+        }
         NodeKind::Map(map) => Value::Object(
             map.entries
                 .iter()
@@ -33,7 +35,12 @@ fn json(node: &Node) -> Value {
 
 fn document(path: &str) -> Value {
     let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-    json(load(SourceFile::new(path, text)).document.as_ref().expect("the example parses"))
+    json(
+        load(SourceFile::new(path, text))
+            .document
+            .as_ref()
+            .expect("the example parses"),
+    )
 }
 
 fn validator() -> jsonschema::Validator {

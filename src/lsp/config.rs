@@ -10,8 +10,8 @@ use lsp_types::Url;
 use serde_json::Value;
 
 use crate::analysis::LevelConfig;
-use crate::analysis::config::LevelSetting;
 use crate::analysis::config::CONFIG_FILE_NAME;
+use crate::analysis::config::LevelSetting;
 
 /// The configuration files read so far, by path, and the levels the editor sets over
 /// them (`initializationOptions.levels`, e.g. from VS Code's `guardc.levels`).
@@ -44,8 +44,13 @@ impl ConfigFiles {
         for (target, word) in entries {
             let setting = word.as_str().and_then(LevelSetting::parse);
             let result = match setting {
-                Some(setting) => self.editor.set(target, setting).map_err(|e| e.render("levels")),
-                None => Err(format!("levels: `{target}` needs allow, info, warn or deny")),
+                Some(setting) => self
+                    .editor
+                    .set(target, setting)
+                    .map_err(|e| e.render("levels")),
+                None => Err(format!(
+                    "levels: `{target}` needs allow, info, warn or deny"
+                )),
             };
             problems.extend(result.err());
         }
