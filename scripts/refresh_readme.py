@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rewrite the output of every ```console block of README.md from real runs.
+"""Rewrite the output of every ```console block of README.md and docs/language.md from real runs.
 
 `tests/readme.rs` fails when a block shows something other than what its commands
 print; this script is the fix when the change is intended. It runs each `$ command`
@@ -7,7 +7,9 @@ with the same rules as the test: `sh -c` in the repository root, the release `gu
 first on PATH (build it first: `cargo build --release`), `/tmp/` replaced by a scratch
 directory, `$ echo $?` answered with the previous exit code, stdout then stderr.
 
-    cargo build --release && python3 scripts/refresh_readme.py
+    cargo build --release && python3 scripts/refresh_readme.py [FILE ...]
+
+Without arguments it refreshes README.md and docs/language.md.
 """
 
 import os
@@ -17,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "language.md"]
 
 
 def run(command: str, tmp: str, previous: int) -> tuple[str, int]:
@@ -69,7 +71,9 @@ def main() -> int:
     if not (ROOT / "target" / "release" / "guardc").exists():
         print("build the release binary first: cargo build --release", file=sys.stderr)
         return 2
-    README.write_text(refresh(README.read_text()))
+    paths = [Path(p).resolve() for p in sys.argv[1:]] or DOCUMENTS
+    for path in paths:
+        path.write_text(refresh(path.read_text()))
     return 0
 
 

@@ -1,5 +1,7 @@
-//! The README's terminal sessions are real: every ```` ```console ```` block of README.md
-//! is run, command by command, and its output must be what the block shows.
+//! The documentation's terminal sessions are real: every ```` ```console ```` block of
+//! README.md and of the language reference (`docs/language.md`) is run, command by command,
+//! and its output must be what the block shows; every ```` ```yaml ```` block whose first
+//! line names an example file (`# examples/...`) must be that file, byte for byte.
 //!
 //! A README is the first thing a user runs, and pasted output goes stale silently when a
 //! message or a span changes. Commands run through `sh` in the repository root with the
@@ -56,8 +58,8 @@ fn root() -> &'static Path {
 }
 
 /// A scratch directory for one block, standing in for `/tmp`.
-fn scratch(block: usize) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("readme-block-{block}"));
+fn scratch(block: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("docs-block-{block}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -100,24 +102,28 @@ fn python3_available() -> bool {
         .is_ok_and(|output| output.status.success())
 }
 
-#[test]
-fn readme_console_blocks_show_real_output() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let blocks = console_blocks(&readme);
+/// The documents whose console blocks are run, with the least number of blocks each
+/// must have (so a parser bug that finds none does not pass silently).
+const DOCUMENTS: [(&str, usize); 2] = [("README.md", 8), ("docs/language.md", 6)];
+
+/// Runs every console block of one document; returns the mismatches and the step count.
+fn mismatches_in(document: &str, least_blocks: usize) -> (Vec<String>, usize) {
+    let text = std::fs::read_to_string(root().join(document)).unwrap();
+    let blocks = console_blocks(&text);
     assert!(
-        blocks.len() >= 8,
-        "the README shows its commands in console blocks"
+        blocks.len() >= least_blocks,
+        "{document} shows its commands in console blocks"
     );
     let mut mismatches = Vec::new();
     let mut steps_run = 0;
     for (number, steps) in blocks.iter().enumerate() {
-        let tmp = scratch(number);
+        let tmp = scratch(&format!("{}-{number}", document.replace('/', "-")));
         let mut code = 0;
         for step in steps {
             if step.command.contains("python3") && !python3_available() {
                 // Only output formatting is piped through Python (`json.tool`); on a
-                // machine without it the step cannot run, and that is not a README bug.
-                eprintln!("skipped (no python3): README.md line {}", step.line);
+                // machine without it the step cannot run, and that is not a docs bug.
+                eprintln!("skipped (no python3): {document} line {}", step.line);
                 continue;
             }
             let (output, status) = run(&step.command, &tmp, code);
@@ -125,17 +131,75 @@ fn readme_console_blocks_show_real_output() {
             steps_run += 1;
             if output != step.expected {
                 mismatches.push(format!(
-                    "README.md line {}: `$ {}`\n--- README shows\n{}--- the command prints\n{}",
+                    "{document} line {}: `$ {}`\n--- the document shows\n{}--- the command prints\n{}",
                     step.line, step.command, step.expected, output
                 ));
             }
         }
     }
+    (mismatches, steps_run)
+}
+
+#[test]
+fn console_blocks_show_real_output() {
+    let mut mismatches = Vec::new();
+    let mut steps_run = 0;
+    for (document, least_blocks) in DOCUMENTS {
+        let (found, steps) = mismatches_in(document, least_blocks);
+        mismatches.extend(found);
+        steps_run += steps;
+    }
     assert!(
         mismatches.is_empty(),
-        "{} of {steps_run} README commands print something else:\n\n{}",
+        "{} of {steps_run} documented commands print something else:\n\n{}",
         mismatches.len(),
         mismatches.join("\n")
+    );
+}
+
+/// The ```yaml blocks of a Markdown text whose first line is `# examples/...`, as
+/// (path, block text).
+fn example_blocks(markdown: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut current: Option<String> = None;
+    for line in markdown.lines() {
+        match current.as_mut() {
+            None if line.trim_end() == "```yaml" => current = Some(String::new()),
+            None => {}
+            Some(_) if line.trim_end() == "```" => {
+                let block = current.take().unwrap_or_default();
+                if let Some(path) = block.lines().next().and_then(|l| l.strip_prefix("# ")) {
+                    if path.starts_with("examples/") {
+                        found.push((path.to_owned(), block.clone()));
+                    }
+                }
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn example_policies_shown_are_the_files_run() {
+    let mut checked = 0;
+    for (document, _) in DOCUMENTS {
+        let text = std::fs::read_to_string(root().join(document)).unwrap();
+        for (path, block) in example_blocks(&text) {
+            let file = std::fs::read_to_string(root().join(&path)).unwrap();
+            assert_eq!(
+                block, file,
+                "{document} shows {path} differently from the file"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 5,
+        "the language reference shows its example files"
     );
 }
 
