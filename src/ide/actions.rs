@@ -92,7 +92,10 @@ fn candidate(title: String, edits: Vec<TextEdit>, preferred: bool) -> Candidate 
 fn candidates(analysis: &Analysis, d: &Diagnostic) -> Vec<Candidate> {
     let mut found = Vec::new();
     match d.code.name {
-        "misplaced-rule-key" => found.extend(indent_under_rule(analysis, d)),
+        "misplaced-rule-key" => {
+            found.extend(indent_under_rule(analysis, d));
+            found.extend(indent_all_under_rule(analysis, d));
+        }
         "unknown-key" | "unknown-tool" => found.extend(rename(analysis, d)),
         "escalation-not-boolean" => found.extend(boolean_escalation(analysis, d)),
         "approval-intent-without-flag" => found.extend(add_escalation(analysis, d)),
@@ -201,6 +204,32 @@ fn indent_under_rule(analysis: &Analysis, d: &Diagnostic) -> Option<Candidate> {
         format!("Indent `{key}` under {label}, where it takes effect"),
         indent_lines(analysis, d.span, width),
         true,
+    ))
+}
+
+/// One action for every key misplaced after the same rule, when there are several (the
+/// paste that lost its indentation usually loses it for the whole rule).
+fn indent_all_under_rule(analysis: &Analysis, d: &Diagnostic) -> Option<Candidate> {
+    let siblings: Vec<&Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|o| o.code.name == d.code.name && o.rule_index == d.rule_index)
+        .collect();
+    if siblings.len() < 2 {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for sibling in &siblings {
+        edits.extend(indent_under_rule(analysis, sibling)?.edits);
+    }
+    let index = d.rule_index?;
+    let label = analysis
+        .policy()
+        .map_or_else(|| format!("rules[{index}]"), |p| rule_label(p, index));
+    Some(candidate(
+        format!("Indent all {} misplaced keys under {label}", siblings.len()),
+        edits,
+        false,
     ))
 }
 
