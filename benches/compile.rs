@@ -90,7 +90,14 @@ fn compile(c: &mut Criterion) {
             group.bench_with_input(BenchmarkId::new("check+human", rules), bytes, |b, bytes| {
                 b.iter(|| {
                     let report = check_bytes(&name, black_box(bytes), &options);
-                    render_human(&report.file_report(), HumanOptions::default())
+                    // Every finding, not the first 200 `guardc check` shows: this
+                    // measures the renderer.
+                    let unlimited = HumanOptions {
+                        max_per_line: usize::MAX,
+                        max_per_file: usize::MAX,
+                        ..HumanOptions::default()
+                    };
+                    render_human(&report.file_report(), unlimited)
                 })
             });
             group.bench_with_input(BenchmarkId::new("build", rules), bytes, |b, bytes| {
@@ -104,11 +111,63 @@ fn compile(c: &mut Criterion) {
     }
 }
 
+/// Hostile shapes: one mapping with 70,000 keys, repeated (`reason:` 70,000 times in a
+/// rule, which the duplicate-key finding once answered in quadratic time, ~20 s) or
+/// distinct (at the top level, in `settings`, in a rule). Loading each must stay far
+/// under a second; `check` includes one diagnostic per key.
+fn wide_mappings(c: &mut Criterion) {
+    const KEYS: usize = 70_000;
+    let options = CheckOptions::default();
+    let mut group = c.benchmark_group("compile/wide-mappings");
+    group.sample_size(10);
+    let rule = "rules:\n  - deny: x\n";
+    let shapes = [
+        (
+            "duplicate-reason",
+            format!("{rule}{}", "    reason: r\n".repeat(KEYS)),
+        ),
+        (
+            "top-level",
+            format!(
+                "{}{rule}",
+                (0..KEYS).map(|i| format!("k{i}: v\n")).collect::<String>()
+            ),
+        ),
+        (
+            "settings",
+            format!(
+                "settings:\n{}{rule}",
+                (0..KEYS)
+                    .map(|i| format!("  k{i}: v\n"))
+                    .collect::<String>()
+            ),
+        ),
+        (
+            "rule",
+            format!(
+                "{rule}{}",
+                (0..KEYS)
+                    .map(|i| format!("    k{i}: v\n"))
+                    .collect::<String>()
+            ),
+        ),
+    ];
+    for (shape, yaml) in &shapes {
+        group.bench_with_input(BenchmarkId::new("load", shape), yaml, |b, y| {
+            b.iter(|| load(SourceFile::new("wide.yaml", black_box(y.as_str()))))
+        });
+        group.bench_with_input(BenchmarkId::new("check", shape), yaml, |b, y| {
+            b.iter(|| check_bytes("wide.yaml", black_box(y.as_bytes()), &options))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = compile
+    targets = compile, wide_mappings
 }
 criterion_main!(benches);

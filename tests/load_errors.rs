@@ -68,6 +68,76 @@ fn messages(result: &LoadResult) -> Vec<String> {
         .collect()
 }
 
+/// PyYAML's message without its source snippets (the indented lines under a mark) and
+/// the colon a mark takes before a snippet; guardc's compat messages carry the marks only.
+fn without_snippets(message: &str) -> String {
+    message
+        .lines()
+        .filter(|line| !line.starts_with("    "))
+        .map(|line| {
+            line.strip_suffix(':')
+                .filter(|_| line.starts_with("  in "))
+                .unwrap_or(line)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The refusals the reader decides itself (refused characters, `%YAML` and `%TAG`
+/// directives, implicit flow keys) carry PyYAML's exact message, positions included,
+/// and the diagnostic sits on the offending character (the `:` of a flow key, the
+/// directive line). A NUL inside a quoted scalar was once an "unclosed string" past the
+/// end of the file.
+#[test]
+fn reader_refusals_carry_pyyaml_messages_at_the_offending_character() {
+    let (_, doc) = common::vector_files("load_errors")
+        .into_iter()
+        .find(|(file, _)| file == "reader_refusals.json")
+        .unwrap();
+    let own = [
+        "unacceptable character",
+        "found incompatible YAML document",
+        "found duplicate YAML directive",
+        "duplicate tag handle",
+        "while parsing a flow",
+    ];
+    let mut checked = 0;
+    for case in doc["cases"].as_array().unwrap() {
+        let Some(expected) = case["expected_errors"][0].as_str() else {
+            continue;
+        };
+        let reference = expected.trim_start_matches("YAML parse error: ");
+        if !own.iter().any(|prefix| reference.starts_with(prefix)) {
+            continue;
+        }
+        checked += 1;
+        let id = case["id"].as_str().unwrap();
+        let result = load(common::case_source(case));
+        let errors: Vec<_> = result.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errors.len(), 1, "{id}: {:#?}", messages(&result));
+        assert_eq!(
+            errors[0].compat_message.as_deref().map(without_snippets),
+            Some(without_snippets(expected)),
+            "{id}"
+        );
+        let text = case["policy_yaml"].as_str().unwrap();
+        let at = errors[0].span.start;
+        if reference.starts_with("unacceptable character") {
+            let c = text[at..].chars().next().unwrap();
+            assert!(
+                c.is_control() || c > '\u{fffd}',
+                "{id}: the span starts at {c:?}"
+            );
+        } else if reference.starts_with("while parsing a flow") {
+            assert_eq!(&text[at..=at], ":", "{id}");
+        } else {
+            assert_eq!(&text[at..=at], "%", "{id}");
+        }
+        assert!(errors[0].help.is_some(), "{id}");
+    }
+    assert!(checked >= 20, "only {checked} cases checked");
+}
+
 #[test]
 fn load_error_vectors_all_pass() {
     let mut total = 0;
@@ -184,6 +254,35 @@ fn wording_documents() {
         b"{\"rules\": \"\xff\"}",
     )));
     insta::assert_snapshot!("documents", out);
+}
+
+#[test]
+fn wording_reader_refusals() {
+    let mut out = snapshot_of(
+        "policy.yaml",
+        "rules:\n  - deny: \"a\u{0}b\"\n  - deny: c\n",
+    );
+    out.push_str(&snapshot_of(
+        "policy.yaml",
+        "# note \u{1b}[2J\nrules: [{deny: x}]\n",
+    ));
+    out.push_str(&snapshot_of(
+        "policy.yaml",
+        "%YAML 2.0\n---\nrules: [{deny: x}]\n",
+    ));
+    out.push_str(&snapshot_of(
+        "policy.yaml",
+        &format!("{{{}: v, rules: [{{deny: x}}]}}\n", "k".repeat(1025)),
+    ));
+    out.push_str(&snapshot_of(
+        "policy.json",
+        r#"{"rules": [{"allow": "Bash:\ud800*"}]}"#,
+    ));
+    out.push_str(&snapshot_of(
+        "policy.yaml",
+        "rules:\n  - allow: \"Bash:\\udc00*\"\n",
+    ));
+    insta::assert_snapshot!("reader_refusals", out);
 }
 
 #[test]

@@ -242,7 +242,7 @@ fn sarif_validates_against_the_schema() {
     assert_eq!(result["properties"]["policyRuleIndex"], 1);
     assert_eq!(
         result["message"]["text"],
-        "a finding\nhelp: do something\nwitness: guard(\"Bash\", method=\"𝄞 x\") → deny by rule-0 (approvable)"
+        "a finding\nhelp: do something\nwitness: guard('Bash', method='𝄞 x') → deny by rule-0 (approvable)"
     );
     assert_eq!(sarif["runs"][0]["results"][1]["level"], "note");
 

@@ -284,3 +284,28 @@ proptest::proptest! {
         proptest::prop_assert!(parsed.root.is_some() != (parsed.diagnostics.len() == 1));
     }
 }
+
+/// Python keeps a lone surrogate escape in the string, and a pattern holding one
+/// matches only calls holding the same unpaired half. guardc cannot represent it and
+/// once read it as U+FFFD, which made `allow: "Bash:\ud800*"` allow `Bash:\u{fffd}x`;
+/// it now refuses the document at the escape. A proper pair is one character.
+#[test]
+fn lone_surrogate_escapes_are_refused_at_the_escape() {
+    for (text, escape) in [
+        (r#"{"allow": "Bash:\ud800*"}"#, r"\ud800"),
+        (r#"{"allow": "a\udc00"}"#, r"\udc00"),
+        (r#"{"allow": "\ud800\u0041"}"#, r"\ud800"),
+        (r#"{"allow": "\ud800\ud800"}"#, r"\ud800"),
+    ] {
+        let d = only_error(text);
+        assert_eq!(d.code.code, "GC0005", "{text}");
+        assert_eq!(&text[d.span.start..d.span.end], escape, "{text}");
+        assert!(d.message.contains("lone surrogate"), "{text}");
+        assert_eq!(d.compat_message, None, "{text}: the reference loads it");
+    }
+    let node = root(r#"{"allow": "\ud83d\ude00"}"#);
+    assert_eq!(
+        node.as_map().unwrap().get("allow").unwrap().as_str(),
+        Some("😀")
+    );
+}

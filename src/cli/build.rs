@@ -1,6 +1,6 @@
 //! `guardc build`: compile a policy into a bundle, refusing broken policies.
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -33,14 +33,14 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
     let bytes = match std::fs::read(&args.policy) {
         Ok(bytes) => bytes,
         Err(err) => {
-            eprintln!("error: cannot read {}: {err}", args.policy.display());
+            errln!("error: cannot read {}: {err}", args.policy.display());
             return EXIT_FAILURE;
         }
     };
     let signing_key = match args.sign_key.as_deref().map(keys::signing_key).transpose() {
         Ok(key) => key,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return EXIT_FAILURE;
         }
     };
@@ -63,7 +63,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
             },
             color,
         );
-        eprintln!(
+        errln!(
             "error: {} did not load; no bundle was written",
             args.policy.display()
         );
@@ -77,7 +77,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
             },
             color,
         );
-        eprintln!(
+        errln!(
             "error: refusing to build {} with {} error-level finding(s); fix them or pass --allow-findings",
             args.policy.display(),
             errors.len()
@@ -86,15 +86,18 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
     }
     let compiled = CompiledPolicy::new(policy);
     for fallback in compiled.fallbacks() {
-        eprintln!(
+        errln!(
             "warning: the automaton for {} {} rules hit a size limit ({}) and was split into {} \
              parts; decisions stay exact but take longer",
-            fallback.rules, fallback.group, fallback.reason, fallback.chunks
+            fallback.rules,
+            fallback.group,
+            fallback.reason,
+            fallback.chunks
         );
     }
     let bundle = write_bundle(&compiled, &bytes, signing_key.as_ref());
     if let Err(err) = std::fs::write(&args.output, &bundle) {
-        eprintln!("error: cannot write {}: {err}", args.output.display());
+        errln!("error: cannot write {}: {err}", args.output.display());
         return EXIT_FAILURE;
     }
     outln!(

@@ -5,18 +5,21 @@
 //! applies both (`analysis::config`); this shell only finds and reads the file.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::fmt::Write as FmtWrite;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
-use super::output::{ColorChoice, human_options};
+use super::output::{ColorChoice, TextWriter, errln, human_options};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::LevelConfig;
 use crate::analysis::config::{CONFIG_FILE_NAME, LevelSetting};
 use crate::analysis::regions::render_approvals;
 use crate::check::{CheckOptions, CheckReport, check_bytes, check_json};
-use crate::diagnostics::render::{FileReport, github_annotations, render_human, sarif_report};
+use crate::diagnostics::render::{
+    FileReport, escape_controls, json_string, sarif_report, write_github_annotations, write_human,
+};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -154,7 +157,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> u8 {
     match check_all(&args, color) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             EXIT_FAILURE
         }
     }
@@ -185,15 +188,20 @@ fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
     let failed = reports.iter().any(|(r, options)| r.fails(options));
     let reports: Vec<CheckReport> = reports.into_iter().map(|(r, _)| r).collect();
     let files: Vec<FileReport<'_>> = reports.iter().map(CheckReport::file_report).collect();
-    let output = match args.format {
-        Format::Json => format!("{}\n", check_json(&reports, args.approvals)),
-        Format::Sarif => format!("{:#}\n", sarif_report(&files)),
-        Format::Github => github_annotations(&files),
-        Format::Human => human_text(&reports, color),
-    };
+    let mut out = TextWriter::new(BufWriter::new(std::io::stdout().lock()));
     // A closed pipe (`guardc check | head`) ends the output, not the run: the exit code
     // still reports the findings.
-    let _ = std::io::stdout().lock().write_all(output.as_bytes());
+    let _ = match args.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            json_string(&check_json(&reports, args.approvals), false)
+        ),
+        Format::Sarif => writeln!(out, "{}", json_string(&sarif_report(&files), true)),
+        Format::Github => write_github_annotations(&mut out, &files),
+        Format::Human => write_human_report(&mut out, &reports, color),
+    };
+    let _ = out.finish();
     Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
 }
 
@@ -232,18 +240,22 @@ impl ConfigFiles {
     }
 }
 
-fn human_text(reports: &[CheckReport], color: ColorChoice) -> String {
+/// Every file's diagnostics (and approval partition), then the totals, written as they
+/// are rendered.
+fn write_human_report(
+    out: &mut impl FmtWrite,
+    reports: &[CheckReport],
+    color: ColorChoice,
+) -> std::fmt::Result {
     let options = human_options(color, false);
-    let mut out = String::new();
     let mut errors = 0;
     let mut warnings = 0;
     for report in reports {
         let file = report.file_report();
-        out.push_str(&render_human(&file, options));
+        write_human(out, &file, options)?;
         if let Some(approvals) = &report.approvals {
-            out.push_str(&format!("{}: ", report.source.name()));
-            out.push_str(&render_approvals(approvals));
-            out.push('\n');
+            let text = format!("{}: {}", report.source.name(), render_approvals(approvals));
+            writeln!(out, "{}", escape_controls(&text))?;
         }
         errors += file.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += file
@@ -253,11 +265,11 @@ fn human_text(reports: &[CheckReport], color: ColorChoice) -> String {
             .count();
     }
     let noun = if reports.len() == 1 { "file" } else { "files" };
-    out.push_str(&format!(
-        "checked {} {noun}: {errors} error(s), {warnings} warning(s)\n",
+    writeln!(
+        out,
+        "checked {} {noun}: {errors} error(s), {warnings} warning(s)",
         reports.len()
-    ));
-    out
+    )
 }
 
 /// The given paths, or the default policy file of the current directory.

@@ -1,7 +1,7 @@
 //! `guardc eval`: decide one call (readable summary or JSON) or a batch of calls (JSON
 //! lines in, JSON lines out, in order).
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::io::{BufRead, BufWriter};
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use super::keys;
 use super::output::{ColorChoice, eprint_diagnostics};
 use super::{EXIT_FAILURE, EXIT_OK};
 use crate::bundle::{is_bundle, read_bundle};
-use crate::diagnostics::render::FileReport;
+use crate::diagnostics::render::{FileReport, json_string};
 use crate::eval::{
     CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, decide_json_lines, trace,
 };
@@ -59,7 +59,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
     }
     let policy = compiled.policy();
     let Some(tool) = args.tool.as_deref() else {
-        eprintln!("error: give a TOOL to decide, or --requests FILE for a batch");
+        errln!("error: give a TOOL to decide, or --requests FILE for a batch");
         return EXIT_FAILURE;
     };
     let mut context = match parse_object(args.context.as_deref(), "--context") {
@@ -85,7 +85,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         print_trace(policy, &trace(policy, &request).1);
     }
     if args.json {
-        outln!("{}", serde_json::to_string(&record).unwrap_or_default());
+        outln!("{}", json_string(&record, false));
     } else {
         print_summary(&record, &request, &decision);
     }
@@ -100,7 +100,7 @@ fn load_policy(
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            eprintln!("error: cannot read {}: {err}", path.display());
+            errln!("error: cannot read {}: {err}", path.display());
             return None;
         }
     };
@@ -108,20 +108,20 @@ fn load_policy(
         let trusted = match verify_key.map(keys::verifying_key).transpose() {
             Ok(key) => key,
             Err(message) => {
-                eprintln!("error: {message}");
+                errln!("error: {message}");
                 return None;
             }
         };
         return match read_bundle(&bytes, trusted.as_ref()) {
             Ok((compiled, _)) => Some(compiled),
             Err(err) => {
-                eprintln!("error: {}: {err}; no call was decided", path.display());
+                errln!("error: {}: {err}; no call was decided", path.display());
                 None
             }
         };
     }
     if verify_key.is_some() {
-        eprintln!(
+        errln!(
             "error: --verify-key applies to bundles, and {} is a policy document",
             path.display()
         );
@@ -144,7 +144,7 @@ fn load_policy(
                 },
                 color,
             );
-            eprintln!(
+            errln!(
                 "error: {} did not load; no call was decided",
                 path.display()
             );
@@ -154,7 +154,7 @@ fn load_policy(
 }
 
 fn fail(message: &str) -> u8 {
-    eprintln!("error: {message}");
+    errln!("error: {message}");
     EXIT_FAILURE
 }
 

@@ -1,6 +1,6 @@
 //! `guardc explain CODE`: print the documentation of a diagnostic.
 
-use super::output::outln;
+use super::output::{errln, outln};
 use clap::Args;
 
 use super::{EXIT_FAILURE, EXIT_OK};
@@ -37,7 +37,7 @@ pub fn run(args: ExplainArgs) -> u8 {
             EXIT_OK
         }
         None => {
-            eprintln!(
+            errln!(
                 "error: no diagnostic is called `{wanted}`\n  help: run `guardc explain` to list every code"
             );
             EXIT_FAILURE

@@ -1,6 +1,6 @@
 //! `guardc inspect`: show and verify a bundle.
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -25,7 +25,7 @@ pub fn run(args: InspectArgs) -> u8 {
     let bytes = match std::fs::read(&args.bundle) {
         Ok(bytes) => bytes,
         Err(err) => {
-            eprintln!("error: cannot read {}: {err}", args.bundle.display());
+            errln!("error: cannot read {}: {err}", args.bundle.display());
             return EXIT_FAILURE;
         }
     };
@@ -37,14 +37,14 @@ pub fn run(args: InspectArgs) -> u8 {
     {
         Ok(key) => key,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return EXIT_FAILURE;
         }
     };
     let (compiled, info) = match read_bundle(&bytes, trusted.as_ref()) {
         Ok(loaded) => loaded,
         Err(err) => {
-            eprintln!("error: {}: {err}", args.bundle.display());
+            errln!("error: {}: {err}", args.bundle.display());
             return EXIT_FAILURE;
         }
     };

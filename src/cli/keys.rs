@@ -1,7 +1,7 @@
 //! Ed25519 key files for signing and verifying bundles: 32 bytes, raw or as 64 hex
 //! characters (`guardc keygen` writes hex).
 
-use super::output::outln;
+use super::output::{errln, outln};
 use std::path::Path;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
@@ -71,7 +71,7 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
     let key = match generate() {
         Ok(key) => key,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return super::EXIT_FAILURE;
         }
     };
@@ -85,7 +85,7 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
     if let Err(err) =
         std::fs::write(&args.output, secret).and_then(|()| std::fs::write(&public_path, public))
     {
-        eprintln!("error: cannot write the key files: {err}");
+        errln!("error: cannot write the key files: {err}");
         return super::EXIT_FAILURE;
     }
     outln!(

@@ -1,8 +1,13 @@
 //! Terminal concerns: colour choice and printing diagnostics to a stream.
+//!
+//! Everything printed passes through here or through a renderer, and both show control
+//! characters from policies, paths and arguments as `<U+001B>` instead of sending them
+//! to the terminal (`diagnostics::render::escape_controls`).
 
-use std::io::IsTerminal;
+use std::fmt;
+use std::io::{self, IsTerminal, Write};
 
-use crate::diagnostics::render::{FileReport, HumanOptions, render_human};
+use crate::diagnostics::render::{FileReport, HumanOptions, escape_controls, write_human};
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -34,24 +39,75 @@ pub fn human_options(color: ColorChoice, to_stderr: bool) -> HumanOptions {
     };
     HumanOptions {
         color: color.enabled(is_terminal),
-        width: 100,
+        ..HumanOptions::default()
     }
 }
 
-/// Print a file's diagnostics, human-readable, on stderr.
-pub fn eprint_diagnostics(report: &FileReport<'_>, color: ColorChoice) {
-    eprint!("{}", render_human(report, human_options(color, true)));
+/// A `fmt::Write` over an `io::Write`, for renderers that write text: the first IO
+/// error (a closed pipe) stops the rendering and is kept for the caller.
+#[derive(Debug)]
+pub struct TextWriter<W: Write> {
+    inner: W,
+    error: Option<io::Error>,
 }
 
-/// Write to stdout; a closed pipe (`guardc explain … | head`) ends the process quietly
-/// with success instead of panicking, as command-line tools are expected to.
-pub fn write_stdout_line(args: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
+impl<W: Write> TextWriter<W> {
+    pub fn new(inner: W) -> Self {
+        Self { inner, error: None }
+    }
+
+    /// Flushes, and gives back the first error met.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.error.take() {
+            Some(err) => Err(err),
+            None => self.inner.flush(),
+        }
+    }
+}
+
+impl<W: Write> fmt::Write for TextWriter<W> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if self.error.is_some() {
+            return Err(fmt::Error);
+        }
+        self.inner.write_all(text.as_bytes()).map_err(|err| {
+            self.error = Some(err);
+            fmt::Error
+        })
+    }
+}
+
+/// Print a file's diagnostics, human-readable, on stderr, as they are rendered.
+pub fn eprint_diagnostics(report: &FileReport<'_>, color: ColorChoice) {
+    let mut out = TextWriter::new(io::BufWriter::new(io::stderr().lock()));
+    // Nothing is left to tell the user when stderr itself fails.
+    let _ = write_human(&mut out, report, human_options(color, true));
+    let _ = out.finish();
+}
+
+/// Write to stdout, control characters escaped; a closed pipe (`guardc explain … |
+/// head`) ends the process quietly with success instead of panicking, as command-line
+/// tools are expected to.
+pub fn write_stdout_line(args: fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let mut out = io::stdout().lock();
+    let written = out
+        .write_all(escape_controls(&text).as_bytes())
+        .and_then(|()| out.write_all(b"\n"));
     if written.is_err() {
         std::process::exit(i32::from(super::EXIT_OK));
     }
+}
+
+/// Write a line to stderr, control characters escaped (paths and values in error
+/// messages come from the user's files).
+pub fn write_stderr_line(args: fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let mut err = io::stderr().lock();
+    // Nothing is left to tell the user when stderr itself fails.
+    let _ = err
+        .write_all(escape_controls(&text).as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
 }
 
 /// `println!` for the CLI: see [`write_stdout_line`].
@@ -61,3 +117,10 @@ macro_rules! outln {
 }
 
 pub(crate) use outln;
+
+/// `eprintln!` for the CLI: see [`write_stderr_line`].
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::output::write_stderr_line(format_args!($($arg)*)) };
+}
+
+pub(crate) use errln;

@@ -13,7 +13,7 @@ use super::validate::resolve::{
 use super::{Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector};
 use crate::eval::compile_condition_regex;
 use crate::pattern::{Glob, ToolPattern};
-use crate::python::PyValue;
+use crate::python::{PyValue, py_strip};
 use crate::source::{SourceFile, Span};
 use crate::syntax::{Mapping, Node, NodeKind};
 
@@ -194,10 +194,4 @@ impl Identity {
             reason_code,
         }
     }
-}
-
-/// Python `str.strip()`: Unicode whitespace, plus the ASCII information separators
-/// (U+001C..U+001F) that Python counts as whitespace and Rust does not.
-fn py_strip(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }

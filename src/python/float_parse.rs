@@ -109,7 +109,7 @@ fn int_to_f64(i: i128) -> f64 {
 /// `_PyUnicode_TransformDecimalAndSpaceToASCII`: Unicode digits become ASCII digits,
 /// Unicode spaces become ` `; any other non-ASCII character makes the text invalid
 /// (CPython maps it to `?`, which no float spelling contains).
-fn to_ascii(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+pub(super) fn to_ascii(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     if text.is_ascii() {
         return Some(std::borrow::Cow::Borrowed(text));
     }

@@ -1,5 +1,5 @@
-//! The reference SDK's value semantics, reproduced: Python `str()`, `repr()`, truthiness
-//! and `float()`.
+//! The reference SDK's value semantics, reproduced: Python `str()`, `repr()`, truthiness,
+//! `float()` and `int()`.
 //!
 //! The reference is a Python program, and several observable results depend on how
 //! Python renders and coerces values: a rule `id: 0777` is the policy id `511`, a
@@ -9,10 +9,12 @@
 
 mod float_format;
 mod float_parse;
+mod int_parse;
 mod value;
 
 pub use float_format::float_repr;
 pub use float_parse::{
     PY_DECIMAL_ZEROS, is_py_space, parse_py_float, py_decimal_value, py_float, py_strip,
 };
+pub use int_parse::{PyIntError, parse_py_int};
 pub use value::{PyValue, json_py_str, str_repr};

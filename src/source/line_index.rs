@@ -47,7 +47,25 @@ impl LineIndex {
         self.starts.len()
     }
 
-    /// 1-based line and character column of a byte offset.
+    /// Byte offset at which the text of a 0-based line ends: before its `\n`, or before
+    /// the `\r` of a `\r\n` (clamped to the end of the text).
+    pub fn line_content_end(&self, line: usize) -> usize {
+        let start = self.line_start(line);
+        let next = self.line_start(line + 1);
+        let bytes = self.text.as_bytes();
+        let mut end = next;
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+            if end > start && bytes.get(end - 1) == Some(&b'\r') {
+                end -= 1;
+            }
+        }
+        end
+    }
+
+    /// 1-based line and character column of a byte offset: the one column convention of
+    /// every report format (human headers, JSON, SARIF, GitHub annotations). An offset
+    /// inside a character counts as that character's start.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.floor_char_boundary(offset.min(self.text_len));
         let line = self.line_of(offset);
@@ -105,5 +123,15 @@ mod tests {
         assert_eq!(index.line_col(x), LineCol { line: 2, col: 5 });
         assert_eq!(index.utf16_col(x), 5);
         assert_eq!(index.offset_of_utf16(1, 5), x);
+    }
+
+    #[test]
+    fn line_content_ends_before_the_line_break() {
+        let index = LineIndex::new("ab\r\ncd\n\ne");
+        let ends: Vec<usize> = (0..index.line_count())
+            .map(|line| index.line_content_end(line))
+            .collect();
+        assert_eq!(ends, [2, 6, 7, 9]);
+        assert_eq!(index.line_content_end(9), 9);
     }
 }

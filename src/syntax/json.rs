@@ -621,7 +621,10 @@ impl Reader<'_> {
         }
         let unit = self.hex4(backslash)?;
         // A high surrogate followed by a low one is one character. Python keeps a lone
-        // surrogate in its string; Rust strings cannot hold one, so it becomes U+FFFD.
+        // surrogate in its string, and a pattern holding one matches only requests that
+        // hold the same lone surrogate. Rust strings cannot hold one, and any stand-in
+        // (U+FFFD, say) would match requests the reference does not, so the document is
+        // refused instead.
         let c = if (0xD800..0xDC00).contains(&unit)
             && self
                 .text
@@ -641,8 +644,13 @@ impl Reader<'_> {
         } else {
             char::from_u32(unit)
         };
-        out.push(c.unwrap_or('\u{fffd}'));
-        Ok(())
+        match c {
+            Some(c) => {
+                out.push(c);
+                Ok(())
+            }
+            None => Err(Box::new(lone_surrogate(backslash, unit))),
+        }
     }
 
     /// The four hex digits after `\u` (the position is at the `u`).
@@ -702,4 +710,19 @@ fn insert(
         index.insert(text.clone(), (entries.len(), key.span));
         entries.push(MapEntry { key, value });
     }
+}
+
+/// The refusal of a `\uXXXX` escape that is half of a UTF-16 surrogate pair.
+fn lone_surrogate(backslash: usize, unit: u32) -> Diagnostic {
+    Diagnostic::new(
+        &JSON_SYNTAX,
+        Span::new(backslash, backslash + 6),
+        format!("the escape `\\u{unit:04x}` is a lone surrogate"),
+    )
+    .with_label("half of a UTF-16 surrogate pair, without its other half")
+    .with_help(
+        "write the character itself, or both halves of the pair (`\\ud83d\\ude00` for \
+         U+1F600); the reference keeps an unpaired surrogate as it is, which guardc cannot \
+         represent, so it refuses the document rather than change what the pattern matches",
+    )
 }

@@ -7,7 +7,10 @@
 //! [`builder`] consumes the events into an alias-sharing arena while checking the
 //! limits ([`scalars`] and [`collections`] build its nodes), [`arena`] expands it into
 //! the owned tree, [`tabs`] applies PyYAML's stricter tab rules, and [`errors`] words
-//! the diagnostics.
+//! the diagnostics. [`reader`] applies the 1.1 reader's character rules before saphyr
+//! sees the text (refused characters, NEL/LS/PS line breaks, a U+FEFF past the start,
+//! `%YAML` versions), and [`refold`] reads the rare scalar that folds at a NEL, LS or PS
+//! as PyYAML does.
 //!
 //! [`Node`]: super::Node
 
@@ -16,6 +19,8 @@ mod builder;
 mod collections;
 mod errors;
 mod offsets;
+mod reader;
+mod refold;
 mod scalars;
 mod tabs;
 
@@ -54,6 +59,14 @@ pub(super) fn parse(text: &str, limits: &Limits) -> Parsed {
         Some(rest) => (rest, '\u{feff}'.len_utf8()),
         None => (text, 0),
     };
+    // PyYAML's reader refuses these before it reads any structure, so they are the first
+    // error whatever else is wrong with the document.
+    if let Some((at, c)) = reader::first_unacceptable(text) {
+        return builder::failed(vec![reader::unacceptable(text, at, c)]);
+    }
+    if let Some(diagnostic) = reader::directive_error(text, body, base) {
+        return builder::failed(vec![diagnostic]);
+    }
     // saphyr is fuzzed upstream, but its parser still holds internal `unwrap`s; a bug
     // there must surface as a diagnostic on this one document, not abort the caller
     // (a language server, a CI run over many files).

@@ -20,7 +20,7 @@ pub(crate) use timestamp::construct_timestamp;
 use timestamp::is_timestamp;
 
 use super::NodeKind;
-use crate::python::str_repr;
+use crate::python::{PyIntError, parse_py_float, parse_py_int, str_repr};
 
 /// Why a scalar could not be turned into a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -351,46 +351,15 @@ pub(crate) fn construct_int(text: &str) -> Resolved {
     Ok(NodeKind::Int(value))
 }
 
-/// Python `int(text, base)`: surrounding whitespace, a sign and (for bases 2, 8, 16) the
-/// matching `0b`/`0o`/`0x` prefix are accepted.
+/// Python `int(text, base)`, with Python's message when it raises.
 fn python_int(text: &str, base: u32) -> Result<i128, ScalarError> {
-    let invalid = || {
-        ScalarError::Invalid(format!(
+    parse_py_int(text, base).map_err(|e| match e {
+        PyIntError::TooLarge => ScalarError::IntTooLarge,
+        PyIntError::Invalid => ScalarError::Invalid(format!(
             "invalid literal for int() with base {base}: {}",
             str_repr(text)
-        ))
-    };
-    let trimmed = text.trim();
-    let (negative, rest) = match trimmed.as_bytes().first() {
-        Some(b'-') => (true, trimmed.get(1..).unwrap_or("")),
-        Some(b'+') => (false, trimmed.get(1..).unwrap_or("")),
-        _ => (false, trimmed),
-    };
-    let prefix = match base {
-        2 => Some("0b"),
-        8 => Some("0o"),
-        16 => Some("0x"),
-        _ => None,
-    };
-    let digits = prefix
-        .and_then(|p| {
-            rest.get(..2)
-                .filter(|head| head.eq_ignore_ascii_case(p))
-                .and_then(|_| rest.get(2..))
-        })
-        .unwrap_or(rest);
-    if digits.is_empty() {
-        return Err(invalid());
-    }
-    let mut value: i128 = 0;
-    for c in digits.chars() {
-        let digit = c.to_digit(base).ok_or_else(invalid)?;
-        value = value
-            .checked_mul(i128::from(base))
-            .and_then(|v| v.checked_add(i128::from(digit)))
-            .ok_or(ScalarError::IntTooLarge)?;
-    }
-    Ok(if negative { -value } else { value })
+        )),
+    })
 }
 
 /// `construct_yaml_float`: underscores dropped, lowercased, `.inf`/`.nan`, sexagesimal,
@@ -420,10 +389,9 @@ pub(crate) fn construct_float(text: &str) -> Resolved {
     Ok(NodeKind::Float(sign * magnitude))
 }
 
-/// Python `float(text)`. Rust's parser accepts the same decimal grammar (`1.`, `.5`,
-/// `inf`, `nan`) once the surrounding whitespace Python ignores is trimmed.
+/// Python `float(text)`, with Python's message when it raises.
 fn python_float(text: &str) -> Result<f64, ScalarError> {
-    text.trim().parse::<f64>().map_err(|_| {
+    parse_py_float(text).ok_or_else(|| {
         ScalarError::Invalid(format!(
             "could not convert string to float: {}",
             str_repr(text)

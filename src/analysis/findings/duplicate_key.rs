@@ -6,14 +6,14 @@
 //! front-end records every repetition (first and repeated key spans) while building the
 //! tree; this finding only walks the tree and reports them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::Finding;
 use super::support::written_scalar;
 use crate::analysis::Context;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::source::{SourceFile, Span};
-use crate::syntax::{DuplicateKey, Mapping, Node, NodeKind};
+use crate::syntax::{DuplicateKey, MapEntry, Mapping, Node, NodeKind};
 
 pub static INFO: CodeInfo = CodeInfo {
     code: "GC0402",
@@ -41,16 +41,38 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
     // written repetition once, however often it is expanded.
     let mut seen: HashSet<(Span, Span)> = HashSet::new();
     let source = &context.loaded.source;
-    mappings
-        .into_iter()
-        .flat_map(|mapping| {
-            mapping
-                .duplicates
-                .iter()
-                .map(move |duplicate| (mapping, duplicate))
-        })
-        .filter(|(_, duplicate)| seen.insert((duplicate.first, duplicate.last)))
-        .map(|(mapping, duplicate)| diagnose(source, mapping, duplicate))
+    let mut out = Vec::new();
+    for mapping in mappings {
+        if mapping.duplicates.is_empty() {
+            continue;
+        }
+        let kept = kept_entries(mapping);
+        for duplicate in &mapping.duplicates {
+            if seen.insert((duplicate.first, duplicate.last)) {
+                let kept = kept.get(&duplicate.first).copied();
+                out.push(diagnose(source, kept, duplicate));
+            }
+        }
+    }
+    out
+}
+
+/// For each repeated key (by the span of its first occurrence), the entry that holds it:
+/// the entry keeps the key node that took effect, the last one written, so it is the
+/// entry whose key span is the `last` of one of that key's repetitions. For keys that
+/// only compare equal across types (`1` and `True`) the entry holds the first key and
+/// no repetition has one. One pass over the entries and one over the repetitions, so a
+/// mapping with tens of thousands of repeated keys costs linear time, not quadratic.
+fn kept_entries(mapping: &Mapping) -> HashMap<Span, &MapEntry> {
+    let by_key_span: HashMap<Span, &MapEntry> = mapping
+        .entries
+        .iter()
+        .map(|entry| (entry.key.span, entry))
+        .collect();
+    mapping
+        .duplicates
+        .iter()
+        .filter_map(|d| by_key_span.get(&d.last).map(|&entry| (d.first, entry)))
         .collect()
 }
 
@@ -74,17 +96,8 @@ fn collect_mappings<'a>(node: &'a Node, out: &mut Vec<&'a Mapping>) {
     }
 }
 
-fn diagnose(source: &SourceFile, mapping: &Mapping, duplicate: &DuplicateKey) -> Diagnostic {
+fn diagnose(source: &SourceFile, kept: Option<&MapEntry>, duplicate: &DuplicateKey) -> Diagnostic {
     let key = &duplicate.key;
-    // The entry holds the key node that took effect, the last one written; for keys
-    // that only compare equal across types (`1` and `True`) it holds the first, and
-    // then no repetition is the kept one.
-    let kept = mapping.entries.iter().find(|entry| {
-        mapping
-            .duplicates
-            .iter()
-            .any(|d| d.first == duplicate.first && d.last == entry.key.span)
-    });
     let is_last = kept.is_some_and(|entry| entry.key.span == duplicate.last);
     let label = if is_last {
         format!("`{key}` again: this value is the one kept")

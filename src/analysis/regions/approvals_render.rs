@@ -8,8 +8,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::approvals::{ApprovalReport, ClassSummary};
-use crate::diagnostics::Witness;
-use crate::diagnostics::render::witness_json;
+use crate::diagnostics::render::{call_line, witness_json};
 
 /// The partition as text, one paragraph per class with example calls (a few per tool).
 pub fn render_approvals(report: &ApprovalReport) -> String {
@@ -63,26 +62,6 @@ fn deciders(report: &ApprovalReport, summary: &ClassSummary) -> String {
         });
     }
     names.join(", ")
-}
-
-/// `guard("Bash", method="ls") → allow by reads (approvable)`.
-pub(crate) fn call_line(witness: &Witness) -> String {
-    let mut call = format!("guard({:?}", witness.tool);
-    if witness.method != "*" {
-        let _ = write!(call, ", method={:?}", witness.method);
-    }
-    if !witness.context.is_empty() {
-        let _ = write!(call, ", context={}", Value::Object(witness.context.clone()));
-    }
-    call.push(')');
-    let decision = &witness.decision;
-    let by = decision.policy_id.as_deref().unwrap_or("a rule with no id");
-    let approvable = if decision.hitl_eligible {
-        " (approvable)"
-    } else {
-        ""
-    };
-    format!("{call} → {} by {by}{approvable}", decision.effect)
 }
 
 /// The partition as JSON: `{"default_action", "complete", "reason", "classes": {name:

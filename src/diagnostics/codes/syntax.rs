@@ -31,7 +31,11 @@ pub static YAML_SYNTAX: CodeInfo = CodeInfo {
     doc: "The YAML parser could not read the document: a tab used for indentation (the \
 reference's YAML 1.1 reader accepts tabs only inside quoted strings, block scalars and \
 comments), an unclosed quote or bracket, a key indented differently from its siblings, a \
-bare `*`. The reference refuses the document (`YAML parse error: ...`), so a runtime would \
+bare `*`, a raw control character anywhere, comments included (NUL, ESC, DEL, C1 controls, \
+U+FFFE, U+FFFF; escapes such as `\\x01` in double quotes are fine), a `%YAML` directive \
+for a version other than 1.x, an implicit key in a flow collection longer than 1,024 \
+characters or spanning lines, or a `\\u` escape of a lone UTF-16 surrogate (which the \
+reference keeps as it is and guardc cannot represent). The reference refuses the document (`YAML parse error: ...`), so a runtime would \
 refuse to load it. The diagnostic points at the character where reading stopped. Fix: \
 correct the syntax there; quote patterns that start with `*`, `&`, `!`, `[` or `{` \
 (`deny: '*'`).",
@@ -44,7 +48,7 @@ pub static YAML_CONSTRUCT: CodeInfo = CodeInfo {
     summary: "well-formed YAML that the safe loader refuses",
     doc: "The document is well-formed YAML, but the reference's safe loader refuses to \
 build values from it: more than one document in the stream (`---`), an alias to an \
-anchor that was never defined (or that contains the alias), an anchor name defined twice, \
+anchor that was never defined, an anchor name defined twice, \
 a language-specific tag such as `!!python/name:`, a merge key `<<` whose value is not a \
 mapping, a list or mapping used as a key, or a value its tag or form cannot hold \
 (`!!int abc`, the impossible date `2024-02-30`). Fix: keep one document per file, define \
@@ -59,7 +63,10 @@ pub static JSON_SYNTAX: CodeInfo = CodeInfo {
     summary: "the document is not well-formed JSON",
     doc: "The JSON parser could not read the document: a trailing comma, a comment, a \
 single-quoted string, an unescaped control character, a byte-order mark, or no value at \
-all. JSON policies are read with a strict parser, as the reference reads them with \
+all, or a `\\u` escape of a lone UTF-16 surrogate (`\\ud800` without its pair: the \
+reference keeps it as it is, which guardc cannot represent, so the document is refused \
+rather than read with a replacement character that would match other calls). JSON \
+policies are read with a strict parser, as the reference reads them with \
 Python's `json` module (`JSON parse error at line 1, column 9: ...`). Fix: correct the \
 syntax at the position shown, or write the policy as YAML.",
 };

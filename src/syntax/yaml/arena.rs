@@ -33,6 +33,14 @@ pub(super) enum RawKind {
     Map(RawMap),
     /// An alias to an earlier, complete node.
     Alias(usize),
+    /// An alias inside the collection its anchor names (`&a [*a]`). Python builds a
+    /// value that contains itself; the owned tree cannot, so the alias becomes an empty
+    /// collection of the same kind. The reference refuses or ignores such a value
+    /// wherever it is used as a pattern, rule or key, and so does guardc with the empty
+    /// stand-in; only its rendering differs (`[]` for Python's `[...]`).
+    Recursive {
+        mapping: bool,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -115,8 +123,8 @@ impl Arena {
     /// PyYAML's node kind name (`scalar`, `sequence`, `mapping`) for messages.
     pub(super) fn node_id(&self, index: usize) -> &'static str {
         match self.get(self.deref(index)).map(|r| &r.kind) {
-            Some(RawKind::Seq(_)) => "sequence",
-            Some(RawKind::Map(_)) => "mapping",
+            Some(RawKind::Seq(_) | RawKind::Recursive { mapping: false }) => "sequence",
+            Some(RawKind::Map(_) | RawKind::Recursive { mapping: true }) => "mapping",
             _ => "scalar",
         }
     }
@@ -195,6 +203,14 @@ impl Arena {
                         }
                         RawKind::Alias(target) => {
                             tasks.push(Task::Visit(*target, Some(span), true));
+                        }
+                        RawKind::Recursive { mapping } => {
+                            let kind = if *mapping {
+                                NodeKind::Map(Mapping::default())
+                            } else {
+                                NodeKind::Seq(Vec::new())
+                            };
+                            out.push(Node::new(kind, span, ScalarStyle::NotScalar));
                         }
                         RawKind::Seq(items) => {
                             tasks.push(Task::Seq(index, span));

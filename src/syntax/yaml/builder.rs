@@ -18,6 +18,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, Span as YamlSpan, T
 use super::arena::{Arena, Raw, RawKind};
 use super::errors::{self, OpenFlow};
 use super::offsets::Offsets;
+use super::reader;
 use super::tabs::{self, TabRegions};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, YAML_SYNTAX};
@@ -25,6 +26,9 @@ use crate::source::Span;
 use crate::syntax::{Limits, Parsed, ScalarStyle};
 
 pub(super) const CORE: &str = "tag:yaml.org,2002:";
+
+/// How the refusal of a too long or multi-line implicit flow key starts.
+const FLOW_KEY_PREFIX: &str = "a key in a flow collection";
 
 /// A diagnostic on the error path, boxed to keep the happy path's results small.
 pub(super) type Outcome<T> = Result<T, Box<Diagnostic>>;
@@ -73,11 +77,61 @@ pub(super) struct Builder<'t> {
     pub(super) last_event_end: usize,
     pub(super) deferred: Vec<Diagnostic>,
     pub(super) tabs: TabRegions,
+    /// The parsed text has U+FEFF stand-ins to turn back in scalar values.
+    pub(super) bom_stand_ins: bool,
+    /// The document has NEL, U+2028 or U+2029, which saphyr does not read as line
+    /// breaks inside quoted scalars.
+    pub(super) line_separators: bool,
+    /// The parsed text has line breaks joined (see `reader::relax_flow_breaks`): the
+    /// spans of flow collections and quoted scalars are recorded to check them, and
+    /// scalars with line breaks are read from their source.
+    pub(super) joined_lines: bool,
+    pub(super) joinable: Vec<Span>,
 }
 
 /// Build the tree of `body` (the document after any byte-order mark, which starts at
 /// byte `base` of `text`).
 pub(super) fn build(text: &str, body: &str, base: usize, limits: &Limits) -> Parsed {
+    let prepared = reader::for_saphyr(body);
+    let refusal = match run(text, body, base, limits, &prepared, &[]) {
+        Ok(parsed) => return parsed,
+        Err(refusal) => refusal,
+    };
+    // saphyr applies YAML 1.2's indentation rules inside flow collections and quoted
+    // scalars, which PyYAML does not; such a document is read again with those lines
+    // joined (see `reader::relax_flow_breaks`), and kept only if every joined break was
+    // inside a flow collection or a quoted scalar.
+    let indentation = refusal
+        .compat_message
+        .as_deref()
+        .is_some_and(|m| m.contains("invalid indentation"));
+    if indentation && let Some((relaxed, breaks)) = reader::relax_flow_breaks(&prepared) {
+        match run(text, body, base, limits, &relaxed, &breaks) {
+            Ok(parsed) => return parsed,
+            // The flow-key rule reads the original text, so its refusal holds whatever
+            // the joining did, and it is the one PyYAML gives.
+            Err(flow_key) if flow_key.message.starts_with(FLOW_KEY_PREFIX) => {
+                return failed(vec![*flow_key]);
+            }
+            Err(_) => {}
+        }
+    }
+    failed(vec![*refusal])
+}
+
+/// One parse of `prepared` (the text saphyr reads, character for character the same
+/// length as `body`). `joined` lists the character indices of line breaks and comment
+/// characters the text has replaced to join lines; the parse is refused unless each lies
+/// inside a flow collection or a quoted scalar, and scalars with line breaks are then
+/// read from their source text.
+fn run(
+    text: &str,
+    body: &str,
+    base: usize,
+    limits: &Limits,
+    prepared: &str,
+    joined: &[usize],
+) -> Result<Parsed, Box<Diagnostic>> {
     let mut builder = Builder {
         text,
         offsets: Offsets::new(body, base),
@@ -92,25 +146,36 @@ pub(super) fn build(text: &str, body: &str, base: usize, limits: &Limits) -> Par
         last_event_end: base,
         deferred: Vec::new(),
         tabs: TabRegions::new(body),
+        bom_stand_ins: body.contains('\u{feff}'),
+        line_separators: body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
+        joined_lines: !joined.is_empty(),
+        joinable: Vec::new(),
     };
-    let mut parser = Parser::new_from_str(body);
+    let mut parser = Parser::new_from_str(prepared);
     while let Some(next) = parser.next_event() {
-        let result = match next {
+        match next {
             Ok((Event::StreamEnd, _)) => break,
-            Ok((event, span)) => builder.on_event(event, span),
-            Err(err) => fail(errors::scan_error(
-                text,
-                &builder.offsets,
-                &err,
-                &builder.open_flows(),
-                limits,
-            )),
-        };
-        if let Err(diagnostic) = result {
-            return failed(vec![*diagnostic]);
+            Ok((event, span)) => builder.on_event(event, span)?,
+            Err(err) => {
+                return fail(errors::scan_error(
+                    text,
+                    &builder.offsets,
+                    &err,
+                    &builder.open_flows(),
+                    limits,
+                ));
+            }
         }
     }
-    builder.finish()
+    if !joined.is_empty() && !builder.joins_are_inside(joined) {
+        // The caller reports the refusal of the unjoined text instead.
+        return fail(Diagnostic::new(
+            &YAML_SYNTAX,
+            Span::point(0),
+            "lines joined outside a flow collection",
+        ));
+    }
+    Ok(builder.finish())
 }
 
 pub(super) fn failed(diagnostics: Vec<Diagnostic>) -> Parsed {
@@ -285,7 +350,7 @@ impl Builder<'_> {
             .then_some(start + after_tag + skip)
     }
 
-    pub(super) fn attach(&mut self, index: usize, special: Special) {
+    pub(super) fn attach(&mut self, index: usize, special: Special) -> Outcome<()> {
         let span = self.arena.span(index);
         let misplaced = |special: Special| match special {
             Special::None => None,
@@ -298,7 +363,7 @@ impl Builder<'_> {
                 let d = self.unknown_tag(span, &format!("{CORE}{tag}"));
                 self.defer(d);
             }
-            return;
+            return Ok(());
         };
         frame.last_end = frame.last_end.max(span.end);
         let misplaced_tag = if !frame.mapping {
@@ -309,12 +374,72 @@ impl Builder<'_> {
             misplaced(special)
         } else {
             frame.pending_key = Some((index, special == Special::Merge));
-            None
+            return self.check_flow_key(span);
         };
         if let Some(tag) = misplaced_tag {
             let d = self.unknown_tag(span, &format!("{CORE}{tag}"));
             self.defer(d);
         }
+        Ok(())
+    }
+
+    /// PyYAML's simple-key rule in flow collections: an implicit key must end (at its
+    /// `:`) on the line it starts on and within 1,024 characters, or the `:` is not a
+    /// key indicator and the parser refuses it. saphyr applies the rule only in block
+    /// context, so flow keys are checked here as they are attached.
+    fn check_flow_key(&self, key: Span) -> Outcome<()> {
+        let Some(innermost) = self.frames.iter().rev().find_map(|f| f.bracket.map(|_| f)) else {
+            return Ok(());
+        };
+        let text = self.text;
+        let after = text.get(key.end..).unwrap_or("");
+        let gap = after
+            .find(|c: char| c != ' ' && c != '\t' && !reader::is_pyyaml_break(c))
+            .unwrap_or(after.len());
+        let colon = key.end + gap;
+        if !after.get(gap..).is_some_and(|s| s.starts_with(':')) {
+            return Ok(());
+        }
+        let region = text.get(key.start..colon).unwrap_or("");
+        let one_line = !region.contains(reader::is_pyyaml_break);
+        if one_line && (region.len() <= 1024 || region.chars().count() <= 1024) {
+            return Ok(());
+        }
+        let explicit = text.get(..key.start).and_then(|before| {
+            before
+                .trim_end_matches([' ', '\t', '\n', '\r'])
+                .chars()
+                .last()
+        }) == Some('?');
+        if explicit {
+            return Ok(());
+        }
+        let (what, close) = if innermost.mapping {
+            ("mapping", '}')
+        } else {
+            ("sequence", ']')
+        };
+        let open = innermost.bracket.unwrap_or(innermost.start);
+        let message = if one_line {
+            format!("{FLOW_KEY_PREFIX} is longer than 1,024 characters")
+        } else {
+            format!("{FLOW_KEY_PREFIX} spans more than one line")
+        };
+        fail(
+            Diagnostic::new(&YAML_SYNTAX, Span::new(colon, colon + 1), message)
+                .with_label("the `:` after the key")
+                .with_related(Span::new(key.start, key.start + 1), "the key starts here")
+                .with_help(
+                    "write the key on one line and shorter than 1,024 characters, mark it \
+                     as an explicit key with `? `, or use block style",
+                )
+                .with_compat(format!(
+                    "YAML parse error: while parsing a flow {what}\n{}\nexpected ',' or \
+                     '{close}', but got ':'\n{}",
+                    errors::pyyaml_mark(text, open),
+                    errors::pyyaml_mark(text, colon)
+                )),
+        )
     }
 
     fn open(
@@ -328,12 +453,19 @@ impl Builder<'_> {
             return fail(errors::too_deep(span, self.limits));
         }
         self.define_anchor(anchor, span.start)?;
-        // A flow collection's start event ends just after its bracket.
+        // A flow collection's start event ends just after its bracket. (The implicit
+        // mapping of a pair in a flow sequence, `[k: v]`, starts right after the `[`
+        // too, but has no bracket of its own.)
+        // saphyr's event may also cover the blanks after the bracket.
+        let open_bracket = if mapping { '{' } else { '[' };
         let bracket = self
             .text
-            .get(..span.end)
-            .filter(|s| s.ends_with(['[', '{']))
-            .map(|_| span.end - 1);
+            .get(span.start..span.end)
+            .map(|s| {
+                s.trim_end_matches(|c: char| c == ' ' || c == '\t' || reader::is_pyyaml_break(c))
+            })
+            .filter(|s| s.ends_with(open_bracket))
+            .map(|s| span.start + s.len() - 1);
         self.frames.push(Frame {
             mapping,
             start: span.start,
@@ -358,6 +490,11 @@ impl Builder<'_> {
             frame.last_end
         };
         let span = Span::new(frame.start, span_end.max(frame.start));
+        if self.joined_lines
+            && let Some(bracket) = frame.bracket
+        {
+            self.joinable.push(Span::new(bracket, span.end));
+        }
         let anchor = frame.anchor;
         let raw = if frame.mapping {
             self.close_mapping(frame, span)
@@ -376,8 +513,7 @@ impl Builder<'_> {
             self.anchors.insert(anchor, index);
             self.arena.mark_shared(index);
         }
-        self.attach(index, Special::None);
-        Ok(())
+        self.attach(index, Special::None)
     }
 
     pub(super) fn too_many_nodes(&self, span: Span) -> Diagnostic {
@@ -406,13 +542,25 @@ impl Builder<'_> {
         self.check_anchor_name(&name, span.start)?;
         let Some(&target) = self.anchors.get(&id) else {
             // saphyr reports undefined aliases itself; an anchor that is known but not
-            // yet complete is one the alias sits inside of.
-            let message = format!("found recursive alias '{name}'");
-            return fail(
-                errors::construct(self.text, span, None, &message)
-                    .with_label("this alias refers to a value that contains it")
-                    .with_help("a policy value cannot contain itself; remove the alias"),
-            );
+            // yet complete is a collection the alias sits inside of. PyYAML builds the
+            // recursive value (`x: &a [*a]` is a list that contains itself) and the
+            // reference only fails if it uses the value; the tree has no cycles, so the
+            // alias stands in as an empty collection of the same kind (see
+            // `RawKind::Recursive`).
+            let mapping = self
+                .frames
+                .iter()
+                .rev()
+                .find(|f| f.anchor == id)
+                .is_some_and(|f| f.mapping);
+            let index = self.arena.push(Raw {
+                kind: RawKind::Recursive { mapping },
+                span,
+                style: ScalarStyle::NotScalar,
+                size: 1,
+                height: 1,
+            });
+            return self.attach(index, Special::None);
         };
         let (size, height) = (self.arena.size(target), self.arena.height(target));
         if size > self.limits.max_nodes {
@@ -432,8 +580,31 @@ impl Builder<'_> {
             size,
             height,
         });
-        self.attach(index, Special::None);
-        Ok(())
+        self.attach(index, Special::None)
+    }
+
+    /// Whether every replaced character (a character index of the parsed text) lies
+    /// inside a flow collection or a quoted scalar as parsed, and no joined line starts
+    /// with a document marker (which PyYAML refuses inside both).
+    fn joins_are_inside(&mut self, joined: &[usize]) -> bool {
+        let mut spans = std::mem::take(&mut self.joinable);
+        spans.sort_unstable();
+        let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
+        for span in spans {
+            match merged.last_mut() {
+                Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+                _ => merged.push(span),
+            }
+        }
+        joined.iter().all(|&index| {
+            let at = self.offsets.byte(index);
+            let after = self.text.get(at + 1..).unwrap_or("");
+            let after = after.strip_prefix('\n').unwrap_or(after);
+            let inside = merged
+                .get(merged.partition_point(|s| s.end <= at))
+                .is_some_and(|s| s.start <= at);
+            inside && !after.starts_with("---") && !after.starts_with("...")
+        })
     }
 
     fn finish(self) -> Parsed {

@@ -177,11 +177,16 @@ impl Builder<'_> {
         let target = self.arena.deref(value);
         match self.arena.get(target).map(|r| &r.kind) {
             Some(RawKind::Map(map)) => Ok(map.entries.clone()),
+            // A mapping merging itself (`&a {<<: *a}`): PyYAML's `flatten_mapping` has
+            // removed the merge key by then and merges the mapping's own entries, which
+            // the mapping keeps anyway.
+            Some(RawKind::Recursive { mapping: true }) => Ok(Vec::new()),
             Some(RawKind::Seq(items)) => {
                 let mut groups = Vec::with_capacity(items.len());
                 for &item in items {
                     match self.arena.get(self.arena.deref(item)).map(|r| &r.kind) {
                         Some(RawKind::Map(map)) => groups.push(map.entries.clone()),
+                        Some(RawKind::Recursive { mapping: true }) => {}
                         _ => {
                             let found = self.arena.node_id(item);
                             return fail(

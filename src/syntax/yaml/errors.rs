@@ -102,6 +102,11 @@ pub(super) fn scan_error(
             .with_compat(compat.clone())
     };
 
+    if info.contains("invalid Unicode character escape code")
+        && let Some(diagnostic) = surrogate_escape(text, at)
+    {
+        return diagnostic;
+    }
     if info.contains("recursion limit exceeded") {
         return too_deep(here, limits).with_compat(compat);
     }
@@ -182,6 +187,55 @@ pub(super) fn scan_error(
         "check the indentation and quoting at this position; quoting a value that \
          contains YAML punctuation usually helps",
     )
+}
+
+/// A `\u`/`\U` escape of a UTF-16 surrogate in the double-quoted scalar starting at
+/// `quote`. PyYAML's `chr()` builds a string holding the lone surrogate (even a pair of
+/// escapes stays two lone halves), which Rust strings cannot hold and no stand-in would
+/// match the same requests; guardc refuses the document, where the reference loads it,
+/// so there is no compat message.
+fn surrogate_escape(text: &str, quote: usize) -> Option<Diagnostic> {
+    let scalar = text.get(quote..)?;
+    let bytes = scalar.as_bytes();
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b'"') => return None,
+            Some(b'\\') => {
+                let len = match bytes.get(i + 1) {
+                    Some(b'u') => 4,
+                    Some(b'U') => 8,
+                    _ => {
+                        i += 2;
+                        continue;
+                    }
+                };
+                let digits = scalar.get(i + 2..i + 2 + len)?;
+                let code = u32::from_str_radix(digits, 16).ok()?;
+                if (0xD800..0xE000).contains(&code) {
+                    let start = quote + i;
+                    let escape = text.get(start..start + 2 + len).unwrap_or("");
+                    return Some(
+                        Diagnostic::new(
+                            &YAML_SYNTAX,
+                            Span::new(start, start + 2 + len),
+                            format!("the escape `{escape}` is a lone surrogate"),
+                        )
+                        .with_label("half of a UTF-16 surrogate pair")
+                        .with_help(
+                            "write the character itself, or `\\U` with its code point \
+                             (`\\U0001F600`); the reference keeps a surrogate escape as a \
+                             lone surrogate, which guardc cannot represent, so it refuses the \
+                             document rather than change what the pattern matches",
+                        ),
+                    );
+                }
+                i += 2 + len;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn lowercase_first(text: &str) -> String {

@@ -4,11 +4,15 @@
 //! Values PyYAML cannot construct (unknown tags, invalid tagged text) become deferred
 //! diagnostics with a null placeholder, so the rest of the document is still checked.
 
+use std::borrow::Cow;
+
 use saphyr_parser::ScalarStyle as YamlStyle;
 
 use super::arena::{Raw, RawKind};
 use super::builder::{Builder, CORE, Outcome, Special, fail, style_of};
 use super::errors;
+use super::reader::BOM_STAND_IN;
+use super::refold::{pyyaml_block_from_source, pyyaml_plain_value, pyyaml_quoted_value};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::YAML_SYNTAX;
 use crate::source::Span;
@@ -24,20 +28,50 @@ impl Builder<'_> {
         tag: Option<String>,
         mut span: Span,
     ) -> Outcome<()> {
-        let mut value = value;
+        let mut value = Cow::Borrowed(value);
         match style {
             YamlStyle::Literal | YamlStyle::Folded => {
                 let end = span.end;
                 span = self.block_scalar_span(span);
                 self.tabs.record_block(Span::new(span.start, end));
-                value = self.chomp(value, Span::new(span.start, end));
+                let chomped = self.chomp(&value, Span::new(span.start, end)).len();
+                if chomped < value.len() {
+                    value.to_mut().truncate(chomped);
+                }
+                if let Some(source) = self.separated(Span::new(span.start, end))
+                    && let Some(refolded) = pyyaml_block_from_source(source)
+                {
+                    value = Cow::Owned(refolded);
+                }
             }
             YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => {
                 span = quoted_span(self.text, span, style);
                 self.tabs.record_quoted(span);
+                if self.joined_lines {
+                    self.joinable.push(span);
+                }
+                let nel = self
+                    .text
+                    .get(span.start..span.end)
+                    .is_some_and(|s| s.contains('\u{85}'));
+                if let Some(source) = self
+                    .separated(span)
+                    .or_else(|| nel.then(|| self.text.get(span.start..span.end)).flatten())
+                    && let Some(refolded) = pyyaml_quoted_value(source)
+                {
+                    value = Cow::Owned(refolded);
+                }
             }
-            YamlStyle::Plain => {}
+            YamlStyle::Plain => {
+                if let Some(source) = self.separated(span) {
+                    value = Cow::Owned(pyyaml_plain_value(source));
+                }
+            }
         }
+        if self.bom_stand_ins && value.contains(BOM_STAND_IN) {
+            value = Cow::Owned(value.replace(BOM_STAND_IN, "\u{feff}"));
+        }
+        let value: &str = &value;
         if value.is_empty() && style == YamlStyle::Plain && tag.is_none() && anchor == 0 {
             self.check_implicit_empty_key(span)?;
         }
@@ -60,8 +94,19 @@ impl Builder<'_> {
             self.anchors.insert(anchor, index);
             self.arena.mark_shared(index);
         }
-        self.attach(index, special);
-        Ok(())
+        self.attach(index, special)
+    }
+
+    /// The source text of `span` when saphyr cannot give its value (see
+    /// [`super::refold`]): it holds an LS or PS, or any line break when the parsed text
+    /// has lines joined.
+    fn separated(&self, span: Span) -> Option<&str> {
+        let source = self.text.get(span.start..span.end)?;
+        let holds = |breaks: &[char]| source.contains(breaks);
+        if self.joined_lines && holds(&['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+            return Some(source);
+        }
+        (self.line_separators && holds(&['\u{2028}', '\u{2029}'])).then_some(source)
     }
 
     /// Correct saphyr's trailing line breaks of a block scalar where they differ from
