@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use super::Analysis;
 use crate::eval::{DecisionRecord, Gate, Request, trace};
 use crate::policy::{Effect, Policy};
+use crate::python::str_repr;
 use crate::source::Span;
 
 /// The command the code lens runs; the client asks for the call and sends it back as
@@ -41,10 +42,11 @@ pub fn parse_call(text: &str) -> (&str, &str) {
     }
 }
 
-/// `guard("Bash", method="sudo ls")`: how a call reads in the SDKs.
+/// `guard('Bash', method='sudo ls')`: how a call reads in the Python SDK, written like
+/// the witnesses of findings.
 pub fn call_text(text: &str) -> String {
     let (tool, method) = parse_call(text);
-    format!("guard({tool:?}, method={method:?})")
+    format!("guard({}, method={})", str_repr(tool), str_repr(method))
 }
 
 /// Decide `call` (`Bash:sudo ls`) against the document; `None` when it did not load.
