@@ -5,6 +5,7 @@ use crate::analysis::config::UNKNOWN_SUPPRESSION;
 use crate::analysis::findings::FINDINGS;
 use crate::diagnostics::CodeInfo;
 use crate::diagnostics::codes::load_codes;
+use crate::ide::EXPECTATION_MISMATCH;
 
 /// Every registered code, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
@@ -12,7 +13,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(FINDINGS.iter().map(|f| f.info))
         .chain(crate::analysis::compare::codes::ALL)
         .chain(crate::analysis::policy_tests::codes::ALL)
-        .chain(std::iter::once(&UNKNOWN_SUPPRESSION))
+        .chain([&UNKNOWN_SUPPRESSION, &EXPECTATION_MISMATCH])
         .collect();
     codes.sort_by_key(|c| c.code);
     codes

@@ -70,6 +70,9 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     /// Generate an Ed25519 key pair for signing bundles.
     Keygen(keys::KeygenArgs),
+    /// Run the language server over stdin/stdout (for editors; see editors/).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 /// Parse the process arguments and run the command.
@@ -85,6 +88,14 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args, color),
         Command::Test(args) => test::run(args, color),
         Command::Keygen(args) => keys::run_keygen(args),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => EXIT_OK,
+            Err(message) => {
+                eprintln!("error: the language server stopped: {message}");
+                EXIT_FAILURE
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -27,7 +27,7 @@ mod hook_subject_mismatch;
 mod non_string_identity;
 mod regex_fails_closed;
 mod support;
-mod tool_families;
+pub mod tool_families;
 mod unknown_key;
 mod unknown_tool;
 mod yaml11_literal;
