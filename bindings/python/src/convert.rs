@@ -44,7 +44,7 @@ fn object(dict: &Bound<'_, PyDict>, path: &str, depth: usize) -> PyResult<JsonMa
                 type_name(&key)
             )));
         };
-        let key = key.to_cow()?.into_owned();
+        let key = key.to_str()?.to_owned();
         let converted = to_json(&value, &format!("{path}[{key:?}]"), depth + 1)?;
         map.insert(key, converted);
     }
@@ -65,11 +65,13 @@ fn to_json(value: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<Value
         return Ok(Value::Bool(b.is_true()));
     }
     if let Ok(s) = value.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return Ok(Value::String(s.to_str()?.to_owned()));
     }
     if let Ok(i) = value.cast::<PyInt>() {
         // `str(int)`, not the subclass's `__str__`: the value, in decimal.
-        let digits = value.py().get_type::<PyInt>()
+        let digits = value
+            .py()
+            .get_type::<PyInt>()
             .call_method1("__repr__", (i,))?
             .extract::<String>()?;
         return number(&digits, path);

@@ -153,7 +153,11 @@ impl Decision {
             "Decision(effect={}, policy_id={policy_id}, reason_code={}, hitl_eligible={}, evaluated_rules={})",
             str_repr(self.effect()),
             str_repr(self.reason_code()),
-            if self.decided.hitl_eligible { "True" } else { "False" },
+            if self.decided.hitl_eligible {
+                "True"
+            } else {
+                "False"
+            },
             self.decided.evaluated_rules
         )
     }

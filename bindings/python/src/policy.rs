@@ -189,7 +189,11 @@ impl Policy {
                 .iter()
                 .map(|r| {
                     let request = r.request();
-                    Decision::new(shared.compiled.decide(&request), Arc::clone(&shared), &request)
+                    Decision::new(
+                        shared.compiled.decide(&request),
+                        Arc::clone(&shared),
+                        &request,
+                    )
                 })
                 .collect()
         }))
@@ -240,7 +244,7 @@ impl Policy {
 fn owned_request(item: &Bound<'_, PyAny>, index: usize) -> PyResult<OwnedRequest> {
     if let Ok(tool) = item.cast::<PyString>() {
         return Ok(OwnedRequest {
-            tool: tool.to_cow()?.into_owned(),
+            tool: tool.to_str()?.to_owned(),
             method: "*".to_owned(),
             context: None,
             args: None,
