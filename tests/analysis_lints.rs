@@ -6,7 +6,8 @@
 //! that finding's diagnostics is snapshotted, so that the wording is reviewed like code.
 //! Only the folder's finding is rendered: other findings on the same file belong to
 //! their own folders, and leaving them out keeps these snapshots stable while findings
-//! are added.
+//! are added. A `guardc.toml` in a folder configures the runs of its files, as it would
+//! beside a policy (the Go portability folders declare the Go SDK a target).
 
 #![allow(
     clippy::unwrap_used,
@@ -17,6 +18,7 @@
 
 use std::path::{Path, PathBuf};
 
+use guardc::analysis::LevelConfig;
 use guardc::check::{CheckOptions, CheckReport, check_source};
 use guardc::diagnostics::Diagnostic;
 use guardc::diagnostics::render::{FileReport, HumanOptions, render_human};
@@ -39,12 +41,12 @@ fn finding_folders() -> Vec<PathBuf> {
     folders
 }
 
-/// The fixture files of one folder, sorted.
+/// The policy files of one folder, sorted.
 fn fixture_files(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(folder)
         .unwrap()
         .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_file())
+        .filter(|path| path.is_file() && name_of(path) != "guardc.toml")
         .collect();
     files.sort();
     files
@@ -54,11 +56,26 @@ fn name_of(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
 }
 
-fn check_file(path: &Path) -> CheckReport {
+/// The levels and targets of a folder's `guardc.toml`, or the defaults.
+fn folder_config(folder: &Path) -> LevelConfig {
+    std::fs::read_to_string(folder.join("guardc.toml"))
+        .map(|text| LevelConfig::from_toml(&text).unwrap())
+        .unwrap_or_default()
+}
+
+fn check_with(path: &Path, levels: LevelConfig) -> CheckReport {
     let text = std::fs::read_to_string(path).unwrap();
     // The name keeps its suffix (it selects YAML or JSON) and reads well in snapshots.
     let name = format!("{}/{}", name_of(path.parent().unwrap()), name_of(path));
-    check_source(SourceFile::new(name, text), &CheckOptions::default())
+    let options = CheckOptions {
+        levels,
+        ..CheckOptions::default()
+    };
+    check_source(SourceFile::new(name, text), &options)
+}
+
+fn check_file(path: &Path) -> CheckReport {
+    check_with(path, folder_config(path.parent().unwrap()))
 }
 
 /// The diagnostics of the finding named `finding`.
@@ -162,6 +179,69 @@ fn triggering_fixtures_render_for_review() {
             insta::assert_snapshot!(format!("{finding}__{stem}"), rendered);
         }
     }
+}
+
+/// The Go portability findings are off unless the Go SDK is a declared target: their
+/// triggering fixtures report nothing without their folder's `guardc.toml`, and naming
+/// the finding in a level setting turns it on (`all` does not).
+#[test]
+fn go_findings_need_the_go_target() {
+    for finding in ["go-glob-portability", "go-schema-portability"] {
+        let folder = fixtures().join(finding);
+        assert!(
+            folder_config(&folder).targets().go,
+            "{finding}: no Go target"
+        );
+        for file in fixture_files(&folder) {
+            if !name_of(&file).starts_with("triggers-") {
+                continue;
+            }
+            let silent = check_with(&file, LevelConfig::new());
+            assert!(
+                of_finding(&silent, finding).is_empty(),
+                "{finding}: reported"
+            );
+            let everything = LevelConfig::from_toml("[levels]\nall = \"warn\"\n").unwrap();
+            let all = check_with(&file, everything);
+            assert!(
+                of_finding(&all, finding).is_empty(),
+                "{finding}: `all` enabled it"
+            );
+            let named = LevelConfig::from_toml(&format!("[levels]\n{finding} = \"warn\"\n"));
+            let asked = check_with(&file, named.unwrap());
+            assert!(
+                !of_finding(&asked, finding).is_empty(),
+                "{finding}: named, not reported"
+            );
+        }
+    }
+}
+
+fn check_example(name: &str) -> CheckReport {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    check_with(&path, LevelConfig::new())
+}
+
+/// Realistic policies without a defect, written exception first, report nothing at all
+/// (`guardc check` prints only its summary line for them).
+#[test]
+fn realistic_policies_without_defects_are_quiet() {
+    for name in ["support-agent.yaml", "data-platform.yaml"] {
+        let report = check_example(name);
+        let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.name).collect();
+        assert!(codes.is_empty(), "{name}: {codes:?}");
+    }
+}
+
+/// The approval example (`deny: 'Bash:sudo *'`, then `allow: 'Bash:*'`) is the idiom: the
+/// only finding is that hook integrations never send `Bash:sudo *`.
+#[test]
+fn approval_example_reports_only_the_hook_subject() {
+    let report = check_example("approval.yaml");
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.name).collect();
+    assert_eq!(codes, ["hook-subject-mismatch"]);
 }
 
 /// 70,000 repetitions of one key in one rule (980 KB): the finding pairs each repetition

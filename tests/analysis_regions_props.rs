@@ -5,7 +5,14 @@
 //!   generated requests (random ones, and every witness the engine produced);
 //! - a rule reported reachable (and exact) is decided by its recorded witness;
 //! - the two engines agree on which rules are unmatchable, unreachable or reachable;
-//! - every witness a finding reports re-checks with the interpreter as reported.
+//! - every witness a finding reports re-checks with the interpreter as reported;
+//! - a rule containment the analysis claims holds for every generated request;
+//! - a `partially-shadowed-rule` claim comes with a call of the rule decided earlier by
+//!   the named rule of another effect, which is not contained in the rule, and a call
+//!   the rule still decides;
+//! - removing a rule reported redundant changes no generated request's effect or
+//!   eligibility, and the rule names itself nowhere (no `id`, `name`, `reason`,
+//!   `reason_code`).
 
 #![allow(
     clippy::unwrap_used,
@@ -16,7 +23,9 @@
 
 mod regions_common;
 
-use guardc::analysis::regions::{AnalysisLimits, Call, Reach, RegionMap};
+use guardc::analysis::Context;
+use guardc::analysis::regions::{AnalysisLimits, Call, Reach, RegionMap, matches_rule};
+use guardc::diagnostics::{Diagnostic, Witness};
 use guardc::eval::{JsonMap, Request, interpret};
 use guardc::policy::Policy;
 use guardc::source::SourceFile;
@@ -64,11 +73,12 @@ fn rule_strategy() -> impl Strategy<Value = String> {
         "    when: {n: {op: gt, value: 5}}\n",
     ]);
     let escalate = any::<bool>();
-    (patterns, effect, resources, clients, condition, escalate).prop_map(
-        |(patterns, effect, resources, clients, condition, escalate)| {
+    let identity = prop::sample::select(vec!["", "", "", "    id: named\n", "    reason: why\n"]);
+    (patterns, effect, resources, clients, condition, escalate, identity).prop_map(
+        |(patterns, effect, resources, clients, condition, escalate, identity)| {
             let quoted: Vec<String> = patterns.iter().map(|p| format!("'{p}'")).collect();
             let mut rule = format!(
-                "  - effect: {effect}\n    actions: [{}]\n{resources}{clients}{condition}",
+                "  - effect: {effect}\n    actions: [{}]\n{resources}{clients}{condition}{identity}",
                 quoted.join(", ")
             );
             if escalate {
@@ -198,6 +208,146 @@ fn check_engine(policy: &Policy, map: &RegionMap, probes: &[Probe]) -> Result<()
     Ok(())
 }
 
+/// Every generated request: the probes and every call a witness shows.
+fn all_requests(probes: &[Probe], diagnostics: &[Diagnostic]) -> Vec<Probe> {
+    let mut requests = probes.to_vec();
+    requests.extend(
+        diagnostics
+            .iter()
+            .flat_map(|d| &d.witnesses)
+            .map(|w| Probe {
+                tool: w.tool.clone(),
+                method: w.method.clone(),
+                context: w.context.clone(),
+            }),
+    );
+    requests
+}
+
+fn as_call(probe: &Probe) -> Call {
+    Call {
+        tool: probe.tool.clone(),
+        method: probe.method.clone(),
+        context: probe.context.clone(),
+    }
+}
+
+fn witness_call(witness: &Witness) -> Call {
+    Call {
+        tool: witness.tool.clone(),
+        method: witness.method.clone(),
+        context: witness.context.clone(),
+    }
+}
+
+/// A containment the analysis claims (`Some(true)`) holds for every request.
+fn check_containment(
+    context: &Context<'_>,
+    policy: &Policy,
+    requests: &[Probe],
+) -> Result<(), TestCaseError> {
+    // The direction the findings ask: does a later rule contain an earlier one.
+    for outer in &policy.rules {
+        for inner in policy.rules.iter().take(outer.index) {
+            if context.rule_contains(outer, inner) != Some(true) {
+                continue;
+            }
+            for request in requests {
+                let call = as_call(request);
+                prop_assert!(
+                    !matches_rule(policy, inner.index, &call)
+                        || matches_rule(policy, outer.index, &call),
+                    "rules[{}] is said to contain rules[{}], but {call:?} is only in the latter",
+                    outer.index,
+                    inner.index
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each `partially-shadowed-rule` claim: its first witness is one of the rule's calls
+/// decided earlier by the related rule of another effect, which the rule provably does
+/// not contain; its second is decided by the rule.
+fn check_correlations(
+    context: &Context<'_>,
+    policy: &Policy,
+    diagnostics: &[Diagnostic],
+) -> Result<(), TestCaseError> {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code.name == "partially-shadowed-rule")
+    {
+        let r = d.rule_index.unwrap();
+        let q = d.related.first().and_then(|rel| rel.rule_index).unwrap();
+        prop_assert!(q < r);
+        prop_assert_ne!(policy.rules[q].effect, policy.rules[r].effect);
+        let [earlier, still] = d.witnesses.as_slice() else {
+            return Err(TestCaseError::fail(format!(
+                "rules[{r}]: two witnesses expected"
+            )));
+        };
+        let earlier = witness_call(earlier);
+        prop_assert_eq!(decided_by(policy, &earlier), Some(q));
+        prop_assert!(matches_rule(policy, r, &earlier));
+        prop_assert_eq!(decided_by(policy, &witness_call(still)), Some(r));
+        prop_assert_ne!(
+            context.rule_contains(&policy.rules[r], &policy.rules[q]),
+            Some(true),
+            "rules[{}] contains rules[{}]: an exception, not a correlation",
+            r,
+            q
+        );
+    }
+    Ok(())
+}
+
+/// Each `redundant-rule` claim: the rule has no identity of its own, and the policy
+/// without it gives every request the same effect and eligibility.
+fn check_redundancy(
+    text: &str,
+    policy: &Policy,
+    diagnostics: &[Diagnostic],
+    requests: &[Probe],
+) -> Result<(), TestCaseError> {
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.code.name == "redundant-rule")
+    {
+        let r = d.rule_index.unwrap();
+        let rule_text = text.split("\n  - ").nth(r + 1).unwrap_or_default();
+        prop_assert!(
+            !rule_text.contains("id:") && !rule_text.contains("reason:"),
+            "rules[{r}] names itself but is reported redundant"
+        );
+        let mut without = policy.clone();
+        without.rules.remove(r);
+        for (index, rule) in without.rules.iter_mut().enumerate() {
+            rule.index = index;
+        }
+        for request in requests {
+            let ask = |p: &Policy| {
+                interpret(
+                    p,
+                    &Request {
+                        tool: &request.tool,
+                        method: &request.method,
+                        context: Some(&request.context),
+                        args: None,
+                    },
+                )
+            };
+            let (before, after) = (ask(policy), ask(&without));
+            prop_assert!(
+                before.effect == after.effect && before.hitl_eligible == after.hitl_eligible,
+                "removing redundant rules[{r}] changes {request:?}\n{text}"
+            );
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     // 128 cases by default; `PROPTEST_CASES` runs more (1,500 take about 40 s in release).
     #![proptest_config(ProptestConfig {
@@ -212,7 +362,7 @@ proptest! {
     ) {
         let source = SourceFile::new("random.yaml", text.clone());
         let loaded = guardc::policy::load(source.clone());
-        let Some(policy) = loaded.policy else {
+        let Some(policy) = loaded.policy.clone() else {
             return Err(TestCaseError::reject("the random policy does not load"));
         };
         let whole = RegionMap::compute(&policy, &AnalysisLimits::DEFAULT);
@@ -228,9 +378,16 @@ proptest! {
                 );
             }
         }
+        let context = Context::new(&loaded);
+        let mut requests = probes.clone();
         for limits in [AnalysisLimits::DEFAULT, AnalysisLimits::PER_RULE] {
             let (_, diagnostics) = findings_with_limits(&source, limits);
             assert_witnesses_recheck(&policy, &diagnostics);
+            let all = all_requests(&probes, &diagnostics);
+            check_correlations(&context, &policy, &diagnostics)?;
+            check_redundancy(&text, &policy, &diagnostics, &all)?;
+            requests = all;
         }
+        check_containment(&context, &policy, &requests)?;
     }
 }

@@ -664,12 +664,75 @@ fn cli_exit_codes() {
     assert_eq!(code, 1);
     let (code, _, _) = guardc_check(dir, &["-A", "GC0401", "-A", "all", SEED_PASTE]);
     assert_eq!(code, 0);
-    let (code, _, err) = guardc_check(dir, &["fixtures/reports/no-such.yaml"]);
+    let (code, out, _) = guardc_check(dir, &["fixtures/reports/no-such.yaml"]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("error: cannot read fixtures/reports/no-such.yaml"),
-        "{err}"
+        out.contains("cannot read fixtures/reports/no-such.yaml: "),
+        "{out}"
     );
+}
+
+/// One unreadable path among several: every readable file is still reported, in every
+/// format, the unreadable one as a GC0007 diagnostic, and the run exits 2.
+#[test]
+fn cli_reports_every_readable_file_when_one_is_unreadable() {
+    let dir = root();
+    let missing = "fixtures/reports/no-such.yaml";
+    let readable = [check_default(SEED_PASTE), check_default(LOAD_ERROR)];
+    let args = |format: &'static str| ["--format", format, SEED_PASTE, missing, LOAD_ERROR];
+
+    let (code, out, _) = guardc_check(dir, &args("json"));
+    assert_eq!(code, 2);
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    let expected = guardc::check::check_json(&readable, false);
+    assert_eq!(files[0], expected["files"][0]);
+    assert_eq!(files[2], expected["files"][1]);
+    assert_eq!(files[1]["path"], missing);
+    let unreadable = &files[1]["diagnostics"][0];
+    assert_eq!(unreadable["code"], "GC0007");
+    assert!(
+        unreadable["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot read fixtures/reports/no-such.yaml: "),
+        "{unreadable}"
+    );
+    assert_eq!(unreadable["help"], "check the path: no file exists there");
+
+    let (code, out, _) = guardc_check(dir, &args("sarif"));
+    assert_eq!(code, 2);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_valid_sarif(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let expected = sarif_report(&file_reports(&readable));
+    let expected_results = expected["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), expected_results.len() + 1);
+    assert!(results.iter().any(|r| r["ruleId"] == "GC0007"), "{out}");
+
+    let (code, out, _) = guardc_check(dir, &args("github"));
+    assert_eq!(code, 2);
+    let expected = github_annotations(&file_reports(&readable));
+    let without_unreadable: String = out
+        .lines()
+        .filter(|line| !line.contains("GC0007"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(without_unreadable, expected);
+    assert!(has(&out, "error", "GC0007"), "{out}");
+
+    let (code, out, _) = guardc_check(dir, &args("human"));
+    assert_eq!(code, 2);
+    assert!(out.contains("GC0007 unreadable-file"), "{out}");
+    assert!(out.contains("GC0111 invalid-effect"), "{out}");
+    let count = |level: Level| {
+        let found = readable.iter().flat_map(|r| &r.diagnostics);
+        found.filter(|d| d.level == level).count()
+    };
+    let (errors, warnings) = (count(Level::Error) + 1, count(Level::Warning));
+    let summary = format!("checked 3 files: {errors} error(s), {warnings} warning(s)\n");
+    assert!(out.ends_with(&summary), "{out}");
 }
 
 #[test]

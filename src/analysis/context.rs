@@ -7,8 +7,8 @@
 
 use std::cell::OnceCell;
 
-use super::regions::{AnalysisLimits, ApprovalReport, RegionMap};
-use crate::policy::{LoadResult, Policy};
+use super::regions::{AnalysisLimits, ApprovalReport, Containment, RegionMap};
+use crate::policy::{LoadResult, Policy, Rule};
 use crate::syntax::{Mapping, Node};
 
 /// The input of one analysis run.
@@ -17,6 +17,7 @@ pub struct Context<'a> {
     pub loaded: &'a LoadResult,
     limits: AnalysisLimits,
     regions: OnceCell<Option<RegionMap>>,
+    containment: OnceCell<Containment>,
 }
 
 impl<'a> Context<'a> {
@@ -30,6 +31,7 @@ impl<'a> Context<'a> {
             loaded,
             limits,
             regions: OnceCell::new(),
+            containment: OnceCell::new(),
         }
     }
 
@@ -47,6 +49,17 @@ impl<'a> Context<'a> {
                     .map(|policy| RegionMap::compute(policy, &self.limits))
             })
             .as_ref()
+    }
+
+    /// Whether every request `inner` matches is also matched by `outer` (exactly, over
+    /// the whole request space); `None` when the document did not load, an opaque gate
+    /// leaves it open, or the search hit the analysis limits. The rules are rules of the
+    /// policy, or copies of them narrowed to some of their patterns.
+    pub fn rule_contains(&self, outer: &Rule, inner: &Rule) -> Option<bool> {
+        let map = self.regions()?;
+        self.containment
+            .get_or_init(|| Containment::new(map, &self.limits))
+            .contains(map, outer, inner)
     }
 
     /// The approval partition (`--approvals`), from the same regions the findings used;

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::files::{InputKind, read_input};
+use super::input::NotAPolicy;
 use super::keys;
 use super::output::{ColorChoice, eprint_diagnostics};
+use super::write::{Mode, refuse_overwriting_input, write_atomically};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::write_bundle;
 use crate::check::{CheckOptions, check_bytes};
@@ -30,13 +33,27 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
-    let bytes = match std::fs::read(&args.policy) {
+    let mut inputs = vec![args.policy.as_path()];
+    inputs.extend(args.sign_key.as_deref());
+    if let Err(message) = refuse_overwriting_input(&args.output, &inputs) {
+        errln!("error: {message}");
+        return EXIT_FAILURE;
+    }
+    let bytes = match read_input(&args.policy, InputKind::Policy) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            errln!("error: cannot read {}: {err}", args.policy.display());
+        Err(failure) => {
+            failure.eprint();
             return EXIT_FAILURE;
         }
     };
+    if let Some(what) = NotAPolicy::classify(&args.policy, &bytes) {
+        errln!(
+            "error: {}; no bundle was written\n  help: {}",
+            what.message(&args.policy),
+            what.help()
+        );
+        return EXIT_FAILURE;
+    }
     let signing_key = match args.sign_key.as_deref().map(keys::signing_key).transpose() {
         Ok(key) => key,
         Err(message) => {
@@ -96,8 +113,8 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         );
     }
     let bundle = write_bundle(&compiled, &bytes, signing_key.as_ref());
-    if let Err(err) = std::fs::write(&args.output, &bundle) {
-        errln!("error: cannot write {}: {err}", args.output.display());
+    if let Err(message) = write_atomically(&args.output, &bundle, Mode::Public) {
+        errln!("error: {message}; no bundle was written");
         return EXIT_FAILURE;
     }
     outln!(

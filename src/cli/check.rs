@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgMatches, Args};
 
+use super::files::{InputKind, read_input};
+use super::input::{NotAPolicy, empty_report};
 use super::output::{ColorChoice, TextWriter, errln, human_options};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::LevelConfig;
@@ -172,9 +174,23 @@ fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
     let paths = resolve_paths(&args.paths)?;
     let mut configs = ConfigFiles::default();
     let mut reports = Vec::new();
+    let mut unreadable = false;
     for path in &paths {
-        let bytes =
-            std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        // An unreadable or non-policy file is one report among the others: the findings
+        // of every readable file are still printed, in every format.
+        let bytes = match read_input(path, InputKind::Policy) {
+            Ok(bytes) => bytes,
+            Err(failure) => {
+                unreadable = true;
+                let report = empty_report(path, failure.diagnostic());
+                reports.push((report, CheckOptions::default()));
+                continue;
+            }
+        };
+        if let Some(what) = NotAPolicy::classify(path, &bytes) {
+            reports.push((what.report(path), CheckOptions::default()));
+            continue;
+        }
         let mut levels = configs.for_policy(path, args.config.as_deref())?;
         levels.extend(&flags);
         let options = CheckOptions {
@@ -202,7 +218,13 @@ fn check_all(args: &CheckArgs, color: ColorChoice) -> Result<u8, String> {
         Format::Human => write_human_report(&mut out, &reports, color),
     };
     let _ = out.finish();
-    Ok(if failed { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if unreadable {
+        EXIT_FAILURE
+    } else if failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 /// The configuration files read so far, by path: policies in one directory share one.
@@ -222,7 +244,10 @@ impl ConfigFiles {
             None => {
                 let dir = policy.parent().filter(|d| !d.as_os_str().is_empty());
                 let beside = dir.unwrap_or(Path::new(".")).join(CONFIG_FILE_NAME);
-                if !beside.is_file() {
+                // Present but unreadable (a directory, a FIFO, a dangling symlink) is an
+                // error, not "no configuration": levels silently dropped would change
+                // what fails the run.
+                if std::fs::symlink_metadata(&beside).is_err() {
                     return Ok(LevelConfig::new());
                 }
                 beside
@@ -231,8 +256,9 @@ impl ConfigFiles {
         if let Some(config) = self.0.get(&path) {
             return Ok(config.clone());
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        let bytes = read_input(&path, InputKind::Config).map_err(|failure| failure.full_text())?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("cannot read {}: it is not UTF-8 text", path.display()))?;
         let config =
             LevelConfig::from_toml(&text).map_err(|err| err.render(&path.display().to_string()))?;
         self.0.insert(path, config.clone());
@@ -280,7 +306,7 @@ fn resolve_paths(given: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     ["controlzero.yaml", "controlzero.yml", "controlzero.json"]
         .iter()
         .map(Path::new)
-        .find(|p| p.is_file())
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
         .map(|p| vec![p.to_path_buf()])
         .ok_or_else(|| {
             "no policy given and no controlzero.yaml, .yml or .json in the current directory \

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::files::{InputKind, ReadProblem, open_regular, read_input};
+use super::input::{NotAPolicy, missing_magic, named_like_bundle};
 use super::keys;
 use super::output::{ColorChoice, eprint_diagnostics};
-use super::{EXIT_FAILURE, EXIT_OK};
+use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::{is_bundle, read_bundle};
 use crate::diagnostics::render::{FileReport, json_string};
 use crate::eval::{
@@ -97,10 +99,10 @@ fn load_policy(
     verify_key: Option<&Path>,
     color: ColorChoice,
 ) -> Option<CompiledPolicy> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_input(path, InputKind::PolicyOrBundle) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            errln!("error: cannot read {}: {err}", path.display());
+        Err(failure) => {
+            failure.eprint();
             return None;
         }
     };
@@ -119,6 +121,19 @@ fn load_policy(
                 None
             }
         };
+    }
+    if named_like_bundle(path) {
+        let (message, help) = missing_magic(path, &bytes);
+        errln!("error: {message}; no call was decided\n  help: {help}");
+        return None;
+    }
+    if let Some(what) = NotAPolicy::classify(path, &bytes) {
+        errln!(
+            "error: {}; no call was decided\n  help: {}",
+            what.message(path),
+            what.help()
+        );
+        return None;
     }
     if verify_key.is_some() {
         errln!(
@@ -175,13 +190,33 @@ fn run_batch(compiled: &CompiledPolicy, path: &Path) -> u8 {
     let input: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        match std::fs::File::open(path) {
+        match open_regular(path) {
             Ok(file) => Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
-            Err(err) => return fail(&format!("cannot read {}: {err}", path.display())),
+            Err(failure) if matches!(failure.problem, ReadProblem::NotRegular(_)) => {
+                return fail(&format!(
+                    "{}\n  help: to stream requests from a pipe, give them on stdin: \
+                     `--requests - < {}`",
+                    failure.message(),
+                    path.display()
+                ));
+            }
+            Err(failure) => {
+                failure.eprint();
+                return EXIT_FAILURE;
+            }
         }
     };
     let out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match decide_json_lines(compiled, input, out) {
+        Ok(stats) if stats.malformed > 0 => {
+            errln!(
+                "error: {} of {} request line(s) were not requests and were decided deny \
+                 (fail-closed); their `error` field says why",
+                stats.malformed,
+                stats.decided
+            );
+            EXIT_FINDINGS
+        }
         Ok(_) => EXIT_OK,
         // A closed stdout (piped into `head`) ends the batch quietly.
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,

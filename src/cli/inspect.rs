@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::files::{InputKind, read_input};
+use super::input::missing_magic;
 use super::keys::{self, hex};
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::bundle::read_bundle;
+use crate::bundle::{is_bundle, read_bundle};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -22,13 +24,18 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> u8 {
-    let bytes = match std::fs::read(&args.bundle) {
+    let bytes = match read_input(&args.bundle, InputKind::Bundle) {
         Ok(bytes) => bytes,
-        Err(err) => {
-            errln!("error: cannot read {}: {err}", args.bundle.display());
+        Err(failure) => {
+            failure.eprint();
             return EXIT_FAILURE;
         }
     };
+    if !is_bundle(&bytes) {
+        let (message, help) = missing_magic(&args.bundle, &bytes);
+        errln!("error: {message}\n  help: {help}");
+        return EXIT_FAILURE;
+    }
     let trusted = match args
         .verify_key
         .as_deref()

@@ -1,14 +1,15 @@
 //! Ed25519 key files for signing and verifying bundles: 32 bytes, raw or as 64 hex
 //! characters (`guardc keygen` writes hex).
 
+use super::files::{InputKind, read_input};
 use super::output::{errln, outln};
+use super::write::{Mode, refuse_existing, write_atomically};
 use std::path::Path;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
 fn read_key_bytes(path: &Path, what: &str) -> Result<[u8; 32], String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read {what} {}: {e}", path.display()))?;
+    let bytes = read_input(path, InputKind::Key).map_err(|failure| failure.full_text())?;
     if let Ok(raw) = <[u8; 32]>::try_from(bytes.as_slice()) {
         return Ok(raw);
     }
@@ -61,13 +62,28 @@ pub fn generate() -> Result<SigningKey, String> {
 /// `guardc keygen`: write a new signing key and its public key.
 #[derive(Debug, clap::Args)]
 pub struct KeygenArgs {
-    /// Where to write the signing key (hex); the public key goes to the same path with
-    /// `.pub` appended.
+    /// Where to write the signing key (hex, readable by its owner only); the public key
+    /// goes to the same path with `.pub` appended.
     #[arg(short, long)]
     pub output: std::path::PathBuf,
+    /// Replace existing key files (the old signing key is lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run_keygen(args: KeygenArgs) -> u8 {
+    let public_path = {
+        let mut p = args.output.clone().into_os_string();
+        p.push(".pub");
+        std::path::PathBuf::from(p)
+    };
+    // Both paths are checked before either is written: a refused run changes nothing.
+    if !args.force {
+        if let Err(message) = refuse_existing(&[&args.output, &public_path], "key pair") {
+            errln!("error: {message}");
+            return super::EXIT_FAILURE;
+        }
+    }
     let key = match generate() {
         Ok(key) => key,
         Err(message) => {
@@ -75,21 +91,16 @@ pub fn run_keygen(args: KeygenArgs) -> u8 {
             return super::EXIT_FAILURE;
         }
     };
-    let public_path = {
-        let mut p = args.output.clone().into_os_string();
-        p.push(".pub");
-        std::path::PathBuf::from(p)
-    };
     let secret = format!("{}\n", hex(key.as_bytes()));
     let public = format!("{}\n", hex(key.verifying_key().as_bytes()));
-    if let Err(err) =
-        std::fs::write(&args.output, secret).and_then(|()| std::fs::write(&public_path, public))
-    {
-        errln!("error: cannot write the key files: {err}");
+    let written = write_atomically(&args.output, secret.as_bytes(), Mode::Secret)
+        .and_then(|()| write_atomically(&public_path, public.as_bytes(), Mode::Public));
+    if let Err(message) = written {
+        errln!("error: {message}");
         return super::EXIT_FAILURE;
     }
     outln!(
-        "wrote signing key {} (keep it secret) and public key {}",
+        "wrote signing key {} (keep it secret; readable by you only) and public key {}",
         args.output.display(),
         public_path.display()
     );

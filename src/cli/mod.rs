@@ -4,16 +4,21 @@
 //! returns. Nothing here decides anything about policies.
 //!
 //! Exit codes (stable): 0 success and no error-level findings; 1 error-level findings
-//! (`check`), or a refused build; 2 the tool could not do its job (unreadable file, bad
-//! flags, a policy that fails to load for `eval`).
+//! (`check`), a refused build, or request lines that were not requests (`eval
+//! --requests`, each decided fail-closed); 2 the tool could not do its job (unreadable
+//! file, bad flags, a policy that fails to load for `eval`, an output that would replace
+//! an input).
 
 mod build;
 mod check;
 mod eval;
 mod explain;
+mod files;
+mod input;
 mod inspect;
 mod keys;
 mod output;
+mod write;
 
 use std::process::ExitCode;
 
@@ -76,7 +81,7 @@ pub fn main() -> ExitCode {
 
 /// Exit code: success, and nothing at error level.
 pub const EXIT_OK: u8 = 0;
-/// Exit code: error-level findings.
+/// Exit code: error-level findings (and malformed `--requests` lines).
 pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: the tool could not run.
 pub const EXIT_FAILURE: u8 = 2;

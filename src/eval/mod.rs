@@ -12,7 +12,7 @@ mod interpreter;
 mod record;
 mod request;
 
-pub use batch::{BatchStats, decide_json_lines};
+pub use batch::{BatchStats, MAX_REQUEST_LINE_BYTES, decide_json_lines, decide_json_lines_within};
 pub use compiled::CompiledPolicy;
 pub use conditions::{
     CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,

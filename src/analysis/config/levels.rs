@@ -9,6 +9,9 @@
 
 use std::fmt;
 
+#[cfg(feature = "config")]
+use super::targets::SDK_NAMES;
+use super::targets::Targets;
 use crate::diagnostics::codes::load_codes;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::registry;
@@ -65,10 +68,12 @@ pub enum LevelTarget {
     Code(&'static CodeInfo),
 }
 
-/// The levels in force for a run, as an ordered list of settings (later wins).
+/// The levels in force for a run, as an ordered list of settings (later wins), and the
+/// SDKs the policy targets (which decide whether the Go portability findings apply).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LevelConfig {
     settings: Vec<(LevelTarget, LevelSetting)>,
+    targets: Targets,
 }
 
 /// A setting that cannot be applied: an unknown code, a load error lowered, a malformed
@@ -119,8 +124,19 @@ impl LevelConfig {
         Self::default()
     }
 
+    /// Whether no level is set (the declared targets aside).
     pub fn is_empty(&self) -> bool {
         self.settings.is_empty()
+    }
+
+    /// The SDKs the policy is declared to run on.
+    pub fn targets(&self) -> Targets {
+        self.targets
+    }
+
+    /// Declare the SDKs the policy runs on (`[targets]` of `guardc.toml`).
+    pub fn set_targets(&mut self, targets: Targets) {
+        self.targets = targets;
     }
 
     /// Add a setting for a code (`GC0501`), a name (`redundant-rule`) or `all`; it
@@ -149,52 +165,66 @@ impl LevelConfig {
     }
 
     /// Append another configuration's settings, which then override this one's (the
-    /// command line over the file).
+    /// command line over the file); the targets of both are declared.
     pub fn extend(&mut self, later: &LevelConfig) {
         self.settings.extend(later.settings.iter().copied());
+        self.targets = self.targets.union(later.targets);
     }
 
-    /// The level a code is reported at, or `None` when it is allowed.
+    /// The level a code is reported at, or `None` when it is allowed. A finding about an
+    /// SDK the policy does not target is off unless a setting names it (not `all`).
     pub fn level_of(&self, code: &'static CodeInfo) -> Option<Level> {
+        self.configured(code).unwrap_or(Some(code.level))
+    }
+
+    /// What this configuration says about a code: `None` when nothing (the code keeps
+    /// its default level, and a diagnostic the level its finding gave it), `Some(None)`
+    /// when the code is off, `Some(Some(level))` when a setting sets its level.
+    fn configured(&self, code: &'static CodeInfo) -> Option<Option<Level>> {
         if is_load_code(code) {
-            return Some(code.level);
+            return None;
         }
-        self.settings
-            .iter()
-            .rev()
-            .find(|(target, _)| match target {
-                LevelTarget::AllFindings => true,
-                LevelTarget::Code(c) => c.code == code.code,
-            })
-            .map_or(Some(code.level), |(_, setting)| setting.level())
+        let applies = self.targets.applies(code);
+        let last = self.settings.iter().rev().find(|(target, _)| match target {
+            LevelTarget::AllFindings => true,
+            LevelTarget::Code(c) => c.code == code.code,
+        });
+        match last {
+            Some((LevelTarget::Code(_), setting)) => Some(setting.level()),
+            Some((LevelTarget::AllFindings, setting)) => Some(setting.level().filter(|_| applies)),
+            None => (!applies).then_some(None),
+        }
     }
 
     /// Set every diagnostic's level for this run and drop the allowed ones.
     pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        if self.is_empty() {
-            return diagnostics;
-        }
         diagnostics
             .into_iter()
             .filter_map(|mut d| {
-                d.level = self.level_of(d.code)?;
+                if let Some(level) = self.configured(d.code) {
+                    d.level = level?;
+                }
                 Some(d)
             })
             .collect()
     }
 
-    /// Read the `[levels]` table of a `guardc.toml`:
+    /// Read the `[levels]` and `[targets]` tables of a `guardc.toml`:
     ///
     /// ```toml
     /// [levels]
     /// redundant-rule = "allow"
     /// GC0501 = "error"
+    ///
+    /// [targets]
+    /// sdks = ["python", "go"]
     /// ```
     ///
     /// Keys are codes, names or `all`; values `allow`, `info`, `warn`/`warning`,
     /// `deny`/`error`. `all` is applied first and codes after it, whatever the order in
     /// the file (TOML tables are unordered), and naming one code twice (by code and by
-    /// name) is an error rather than a guess about which one was meant.
+    /// name) is an error rather than a guess about which one was meant. `sdks` lists the
+    /// SDKs that enforce the policy (see [`Targets`]).
     #[cfg(feature = "config")]
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
         use std::collections::BTreeMap;
@@ -205,6 +235,15 @@ impl LevelConfig {
         struct File {
             #[serde(default)]
             levels: BTreeMap<Spanned<String>, Spanned<String>>,
+            #[serde(default)]
+            targets: TargetsTable,
+        }
+
+        #[derive(serde::Deserialize, Default)]
+        #[serde(deny_unknown_fields)]
+        struct TargetsTable {
+            #[serde(default)]
+            sdks: Vec<Spanned<String>>,
         }
 
         let lines = crate::source::LineIndex::new(text);
@@ -218,6 +257,16 @@ impl LevelConfig {
         // `all` first, so that codes named beside it override it.
         entries.sort_by_key(|(key, _)| !key.get_ref().eq_ignore_ascii_case("all"));
         let mut config = LevelConfig::new();
+        for sdk in &file.targets.sdks {
+            if !config.targets.add(sdk.get_ref()) {
+                let mut err = ConfigError::new(
+                    format!("unknown SDK `{}`", sdk.get_ref()),
+                    Some(format!("SDKs are {}", quoted_list(&SDK_NAMES))),
+                );
+                err.position = at(sdk.span().start);
+                return Err(err);
+            }
+        }
         let mut seen: Vec<(&str, &str)> = Vec::new();
         for (key, value) in entries {
             let locate = |mut err: ConfigError, offset: usize| {
@@ -246,6 +295,16 @@ impl LevelConfig {
             }
         }
         Ok(config)
+    }
+}
+
+/// `` `a` and `b` ``.
+#[cfg(feature = "config")]
+fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => quoted.concat(),
     }
 }
 
@@ -342,6 +401,54 @@ mod tests {
         config.set(load.code, LevelSetting::Deny).unwrap();
         config.set("all", LevelSetting::Allow).unwrap();
         assert_eq!(config.level_of(load), Some(Level::Error));
+    }
+
+    #[test]
+    fn go_findings_follow_the_targets() {
+        let go = registry::lookup("go-glob-portability").unwrap();
+        let other = registry::lookup("redundant-rule").unwrap();
+        let mut config = LevelConfig::new();
+        assert_eq!(config.level_of(go), None);
+        assert_eq!(config.level_of(other), Some(other.level));
+        config.set("all", LevelSetting::Warn).unwrap();
+        assert_eq!(config.level_of(go), None, "`all` does not declare a target");
+        config
+            .set("go-glob-portability", LevelSetting::Info)
+            .unwrap();
+        assert_eq!(
+            config.level_of(go),
+            Some(Level::Info),
+            "naming it turns it on"
+        );
+        let mut targeted = LevelConfig::new();
+        targeted.set_targets(Targets { go: true });
+        assert_eq!(targeted.level_of(go), Some(go.level));
+        let mut flags = LevelConfig::new();
+        flags.set("all", LevelSetting::Deny).unwrap();
+        targeted.extend(&flags);
+        assert_eq!(
+            targeted.level_of(go),
+            Some(Level::Error),
+            "the file's targets stay"
+        );
+    }
+
+    #[cfg(feature = "config")]
+    #[test]
+    fn targets_are_read_from_the_file() {
+        let config = LevelConfig::from_toml("[targets]\nsdks = [\"python\", \"Go\"]\n").unwrap();
+        assert!(config.targets().go);
+        assert!(
+            !LevelConfig::from_toml("[targets]\nsdks = [\"python\"]\n")
+                .unwrap()
+                .targets()
+                .go
+        );
+        let err = LevelConfig::from_toml("[targets]\nsdks = [\"rust\"]\n").unwrap_err();
+        assert_eq!(err.message, "unknown SDK `rust`");
+        assert_eq!(err.help.as_deref(), Some("SDKs are `python` and `go`"));
+        assert_eq!(err.position.map(|at| (at.line, at.col)), Some((2, 9)));
+        assert!(LevelConfig::from_toml("[targets]\ngo = true\n").is_err());
     }
 
     #[test]

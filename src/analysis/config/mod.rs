@@ -1,6 +1,7 @@
 //! The configuration of a check run: which findings are reported at which level
-//! (`guardc.toml`, command-line flags) and which are suppressed inline (YAML comments on
-//! rules).
+//! (`guardc.toml`, command-line flags), which SDKs the policy targets (`guardc.toml`;
+//! the Go portability findings need the Go SDK declared) and which findings are
+//! suppressed inline (YAML comments on rules).
 //!
 //! It is applied in the library, after analysis, so `guardc check`, `guardc build` and
 //! the language server report a document identically for the same configuration. The
@@ -8,9 +9,11 @@
 
 mod levels;
 mod suppressions;
+mod targets;
 
 pub use levels::{ConfigError, LevelConfig, LevelSetting, LevelTarget, is_load_code};
 pub use suppressions::{Suppressions, UNKNOWN_SUPPRESSION};
+pub use targets::{SDK_NAMES, Targets};
 
 use crate::diagnostics::Diagnostic;
 use crate::policy::LoadResult;

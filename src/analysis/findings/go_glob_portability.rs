@@ -22,11 +22,10 @@ use crate::syntax::{Node, NodeKind};
 pub static INFO: CodeInfo = CodeInfo {
     code: "GC0503",
     name: "go-glob-portability",
-    // Info, not the warning ANALYSIS.md suggests: nearly every `*` pattern crosses `/` for
-    // some call, so at warning level this finding drowned every other one on real
-    // policies. Teams that also enforce with the Go SDK raise it with
-    // `-W go-glob-portability` or in guardc.toml.
-    level: Level::Info,
+    // A warning, but only for policies that declare the Go SDK a target (see
+    // `config::Targets`): nearly every `*` pattern crosses `/` for some call, which is
+    // worth a warning where Go enforces the policy and noise everywhere else.
+    level: Level::Warning,
     summary: "a pattern the Go SDK's matcher decides differently",
     doc: "Flags a tool pattern or resource glob for which some string is decided \
 differently by the reference's matcher (Python `fnmatch`) and by Go's `path.Match`, \
@@ -36,11 +35,12 @@ which the Go SDK uses; the message names such a string. The differences: in Go `
 character here; a malformed bracket (`[]a]`, `[a-]`, an unclosed `[`) makes Go reject \
 the pattern, which then matches nothing there.\n\n\
 ```yaml\nrules:\n  - deny: 'Read'\n    resources: ['/etc/*']        # Go: does not cover /etc/ssl/private.key\n```\n\n\
-Reported at info level by default, because almost every `*` pattern differs for some \
-call; raise it with `-W go-glob-portability` when the Go SDK enforces the same policy. \
-Fix: if the Go SDK enforces the same policy, write patterns both matchers read alike: \
-one `/*` per path level, classes listing the characters meant rather than negating, \
-`[\\\\]` for a literal backslash.",
+Off unless the Go SDK is a declared target, because almost every `*` pattern differs \
+for some call: declare it in the `guardc.toml` beside the policy (`[targets]`, \
+`sdks = [\"python\", \"go\"]`), or name the finding in a level setting \
+(`-W go-glob-portability`).\n\n\
+Fix: write patterns both matchers read alike: one `/*` per path level, classes listing \
+the characters meant rather than negating, `[\\\\]` for a literal backslash.",
 };
 
 pub static FINDING: Finding = Finding { info: &INFO, run };

@@ -28,6 +28,9 @@ written at the top level is ignored by the reference but used by the Go SDK, ahe
 no `clients`, `projects` or `when`/`conditions` gates: on an `allow` rule they narrow \
 what the reference allows, while Go allows every call the pattern matches.\n\n\
 ```yaml\ndefault_action: allow           # the Go SDK allows unmatched calls; the reference denies\nrules:\n  - allow: 'Bash:git *'\n    when: {branch: 'feature/*'}  # ignored by Go: every git command is allowed\n```\n\n\
+Off unless the Go SDK is a declared target: declare it in the `guardc.toml` beside the \
+policy (`[targets]`, `sdks = [\"python\", \"go\"]`), or name the finding in a level \
+setting (`-W go-schema-portability`).\n\n\
 Fix: move defaults under `settings:`; express allow-rule restrictions with the pattern \
 or `resources`, which both SDKs honour, or accept that the Go SDK allows more.",
 };

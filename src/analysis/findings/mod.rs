@@ -41,6 +41,11 @@ pub struct Finding {
     pub run: fn(&Context<'_>) -> Vec<Diagnostic>,
 }
 
+/// The findings about the Go SDK's reading of a policy: reported only when the Go SDK
+/// is a declared target (see [`crate::analysis::config::Targets`]).
+pub static GO_SDK_FINDINGS: &[&CodeInfo] =
+    &[&go_glob_portability::INFO, &go_schema_portability::INFO];
+
 /// Every finding the analyzer runs, in code order.
 pub static FINDINGS: &[&Finding] = &[
     &analysis_incomplete::FINDING,

@@ -1,37 +1,55 @@
-//! `partially-shadowed-rule`: a reachable rule some of whose calls are decided earlier
-//! with another effect.
+//! `partially-shadowed-rule`: correlation between two rules of different effects. Some
+//! calls a reachable rule matches are decided earlier by a rule with another effect, and
+//! neither rule contains the other.
 //!
-//! Overlap is normal in first-match policies (a narrow deny before a broad allow is the
-//! idiom), so this is information, not a warning: it shows the author exactly where the
-//! rule stops applying, with one call decided earlier and one call the rule still
-//! decides, so that an unintended overlap is visible before it ships. Carve-outs that
-//! apply to every tool (`*secret*`) are not reported as shadowers: they overlap every
-//! later rule by design (see [`crate::analysis::regions::shadows`]).
+//! First-match policies are written "exception first, general rule after" (`deny
+//! Bash:sudo *`, then `allow Bash:*`): a later rule that contains the earlier one is that
+//! idiom (generalization, in firewall anomaly analysis) and is not reported. What is
+//! worth a line is an overlap the author may not have seen: the earlier rule reaches
+//! beyond the later one, so it is not an exception carved out of it, and the later rule
+//! loses calls it was written for. The containment test is exact
+//! ([`Context::rule_contains`]); a rule with several patterns is read as one rule per
+//! pattern (`deny: ['Read:*', 'Edit:*']` with secret resources before `allow: 'Read:*'`
+//! is an exception to the reads for its `Read:*` part, and its `Edit:*` part never meets
+//! them). Carve-outs that apply to every tool (`*secret*`) are not reported either (see
+//! [`crate::analysis::regions::shadows`]).
+//!
+//! When an opaque gate leaves containment open, nothing is reported: the finding is
+//! information, and claiming an overlap the author may have written on purpose, without
+//! proof that it is not an exception, is the noise this finding exists to avoid.
+
+use std::collections::HashMap;
 
 use super::Finding;
-use super::reachability::{
-    decided_earlier_witness, deciding_witness, finish, reachable_rules, related, rule_span, verb,
-};
+use super::reachability::{deciding_witness, finish, reachable_rules, related, rule_span, verb};
 use crate::analysis::Context;
-use crate::analysis::regions::{rule_label, shadows};
+use crate::analysis::regions::{Call, matches_rule, rule_label, shadows};
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::pattern::folded_subject;
+use crate::policy::{Policy, Rule};
 
 pub static INFO: CodeInfo = CodeInfo {
     code: "GC0204",
     name: "partially-shadowed-rule",
     level: Level::Info,
-    summary: "some calls a rule matches are decided earlier with another effect",
-    doc: "Flags a rule that still decides some calls, while other calls it matches are \
-decided by an earlier rule with another effect (first match wins). That is often the \
-intent (a narrow deny above a broad allow), but an unintended overlap silently carves \
-calls out of the rule. The finding shows one call decided earlier and one the rule still \
-decides.\n\n\
+    summary: "a rule overlaps an earlier rule with another effect, and neither contains the other",
+    doc: "Flags two rules with different effects that overlap while neither contains the \
+other (a correlation): some calls the later rule was written for are decided by the \
+earlier one (first match wins), and the earlier rule also reaches calls the later one does \
+not cover, so it is not simply an exception carved out of it. The finding shows one call \
+decided earlier and one the rule still decides.\n\n\
 ```yaml\nrules:\n  - allow: 'github:*_issue'\n  - deny: 'github:delete_*'       # github:delete_issue is allowed above\n```\n\n\
-Overlaps with a carve-out that applies to every tool (a pattern starting with `*`, such \
-as `*secret*`) are not reported: such rules exist to take their calls out of every later \
-rule.\n\n\
+Exceptions are not reported: a later rule that contains the earlier rule of another \
+effect is how first-match policies are written (`deny: 'Bash:sudo *'` before `allow: \
+'Bash:*'`, specific denies before `deny: '*'`). A rule with several patterns counts as \
+one rule per pattern, so `deny: ['Read:*', 'Edit:*']` on secret files before `allow: \
+'Read:*'` is an exception for the reads. Overlaps with a carve-out that applies to every \
+tool (a pattern starting with `*`, such as `*secret*`) are not reported either. When a \
+condition the analysis cannot model exactly (a regular expression, a number comparison, \
+`input_text`) leaves it open whether one rule contains the other, nothing is reported.\n\n\
 Fix: nothing, if the overlap is intended; otherwise move the rule above the earlier one, \
-or narrow one of them so that the overlap is explicit.",
+or narrow the earlier rule to calls this rule matches, which makes it an explicit \
+exception.",
 };
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
@@ -43,35 +61,110 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             if reachable.shadowed.is_empty() {
                 return None;
             }
-            let (earlier, shadower) =
-                decided_earlier_witness(policy, map, rule, &reachable.shadowed, |q| {
-                    shadows(q, rule)
-                })?;
+            let mut correlation = Correlation::new(context, rule);
+            let mut shadower = None;
+            let earlier = map.witness_for(policy, Some(rule), &reachable.shadowed, |call, d| {
+                let by = d.rule_index().filter(|&q| q < rule.index);
+                let ok = by.is_some_and(|q| {
+                    matches_rule(policy, rule.index, call) && correlation.holds(policy, q, call)
+                });
+                if ok {
+                    shadower = by;
+                }
+                ok
+            })?;
+            let shadower = shadower?;
             let still = deciding_witness(policy, map, rule, &reachable.deciding)?;
-            let effect = policy.rules.get(shadower)?.effect;
-            let diagnostic = Diagnostic::new(
-                &INFO,
-                rule_span(rule),
-                format!(
-                    "{} is partly shadowed: {} {} some of its calls first",
-                    rule_label(policy, rule.index),
-                    rule_label(policy, shadower),
-                    verb(effect)
-                ),
-            )
-            .with_label("some of these calls are decided earlier")
-            .with_help(format!(
-                "if this rule should decide those calls too, move it above {}; otherwise \
-                 narrow one of the two rules so that the overlap is explicit",
-                rule_label(policy, shadower)
-            ));
-            let mut diagnostic = finish(diagnostic, rule, vec![earlier, still]);
-            diagnostic.related.extend(related(
-                policy,
-                shadower,
-                format!("{} decides part of it first", rule_label(policy, shadower)),
-            ));
-            Some(diagnostic)
+            Some(report(policy, rule, shadower, vec![earlier, still]))
         })
         .collect()
+}
+
+/// Which earlier rules are correlated with one rule, pattern by pattern, each pair
+/// decided once.
+struct Correlation<'c, 'a> {
+    context: &'c Context<'a>,
+    rule: &'c Rule,
+    /// (earlier rule, its pattern) → the pattern's part is not contained in the rule.
+    known: HashMap<(usize, usize), bool>,
+}
+
+impl<'c, 'a> Correlation<'c, 'a> {
+    fn new(context: &'c Context<'a>, rule: &'c Rule) -> Self {
+        Self {
+            context,
+            rule,
+            known: HashMap::new(),
+        }
+    }
+
+    /// Whether earlier rule `q`, which decides `call` (one of the rule's calls), is
+    /// correlated with the rule: it may shadow it, and the part of `q` that matches the
+    /// call (the patterns of `q` matching it, each with `q`'s other gates) is provably
+    /// not contained in the rule. The rule is not contained in `q` either, since it still
+    /// decides some call, which the finding shows.
+    fn holds(&mut self, policy: &Policy, q: usize, call: &Call) -> bool {
+        let Some(earlier) = policy.rules.get(q) else {
+            return false;
+        };
+        if !shadows(earlier, self.rule) {
+            return false;
+        }
+        let subject = folded_subject(&call.tool, &call.method);
+        let (context, rule) = (self.context, self.rule);
+        let known = &mut self.known;
+        earlier
+            .patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, pattern)| pattern.matches_subject(&subject))
+            .any(|(p, _)| {
+                *known.entry((q, p)).or_insert_with(|| {
+                    let part = with_one_pattern(earlier, p);
+                    context.rule_contains(rule, &part) == Some(false)
+                })
+            })
+    }
+}
+
+/// `rule` narrowed to its pattern `p` (its other gates unchanged).
+fn with_one_pattern(rule: &Rule, p: usize) -> Rule {
+    let mut part = rule.clone();
+    part.patterns = rule.patterns.get(p).cloned().into_iter().collect();
+    part
+}
+
+fn report(
+    policy: &Policy,
+    rule: &Rule,
+    shadower: usize,
+    witnesses: Vec<crate::diagnostics::Witness>,
+) -> Diagnostic {
+    let effect = policy.rules.get(shadower).map(|q| q.effect);
+    let diagnostic = Diagnostic::new(
+        &INFO,
+        rule_span(rule),
+        format!(
+            "{} overlaps {}, which {} some of its calls first, and neither rule contains the other",
+            rule_label(policy, rule.index),
+            rule_label(policy, shadower),
+            effect.map_or("decides", verb),
+        ),
+    )
+    .with_label("some of these calls are decided earlier")
+    .with_help(format!(
+        "if this rule should decide those calls too, move it above {0}; if {0} is an \
+         exception to this rule, narrow it to calls this rule matches",
+        rule_label(policy, shadower)
+    ));
+    let mut diagnostic = finish(diagnostic, rule, witnesses);
+    diagnostic.related.extend(related(
+        policy,
+        shadower,
+        format!(
+            "{} decides part of it first and reaches beyond it",
+            rule_label(policy, shadower)
+        ),
+    ));
+    diagnostic
 }

@@ -1,11 +1,12 @@
-//! `redundant-rule`: a reachable rule whose removal would change no call's effect or
-//! approval eligibility.
+//! `redundant-rule`: a reachable rule whose removal would change nothing a decision
+//! reports.
 //!
 //! In every class of calls the rule decides, the rule that would decide without it (or
 //! the default) gives the same effect and the same eligibility. Only exact rules are
 //! judged, and an opaque rule in between counts as a possible decider, so the claim
-//! holds for every call. The decision's `policy_id` and `reason` would change, which is
-//! why this is information: the rule may be there for its audit text.
+//! holds for every call. A rule that names itself (`id`, `name`, `reason` or
+//! `reason_code`) is never reported: those texts are in its decisions and audit rows,
+//! so removing it changes what callers and auditors see even when the effect stays.
 
 use super::Finding;
 use super::reachability::{deciding_witness, finish, join_and, reachable_rules, rule_span};
@@ -13,26 +14,34 @@ use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::policy::Policy;
+use crate::syntax::Node;
 
 pub static INFO: CodeInfo = CodeInfo {
     code: "GC0205",
     name: "redundant-rule",
     level: Level::Info,
-    summary: "removing the rule would change no call's effect or approval eligibility",
+    summary: "removing an unnamed rule would change no call's effect or approval eligibility",
     doc: "Flags a rule that decides some calls, but whose calls would get the same \
 effect and the same approval eligibility from the rules after it (or from the no-match \
-default) if it were removed. Only the decision's id and reason text would change. A \
-redundant rule makes a policy longer to review and easy to misread; it is reported as \
-information because it may be kept on purpose for its audit text.\n\n\
+default) if it were removed, and which has no `id`, `name`, `reason` or `reason_code` of \
+its own: nothing a decision reports would change. A redundant rule makes a policy longer \
+to review and easy to misread.\n\n\
 ```yaml\nsettings:\n  default_action: deny\nrules:\n  - deny: 'Bash:rm *'            # redundant: the default denies these calls too\n  - allow: 'Read:*'\n```\n\n\
-Fix: delete the rule, unless its `id` or `reason` matter to callers or to your audit trail.",
+A rule with an `id`, `name`, `reason` or `reason_code` key is not reported, whatever its \
+value: those texts appear in its decisions (`policy_id`, `reason`, `reason_code`) and \
+in audit rows, so removing the rule changes what callers and auditors see. Naming a \
+rule is how to say that it is kept on purpose.\n\n\
+Fix: delete the rule, or give it an `id` or a `reason` if its decisions should say why \
+these calls are refused or allowed.",
 };
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
 fn run(context: &Context<'_>) -> Vec<Diagnostic> {
+    let nodes = context.rule_nodes();
     reachable_rules(context)
         .into_iter()
+        .filter(|(_, _, rule, _)| !names_itself(nodes.get(rule.index).copied()))
         .filter_map(|(policy, map, rule, reachable)| {
             let successors = reachable.redundant.as_ref()?;
             let witness = deciding_witness(policy, map, rule, &reachable.deciding)?;
@@ -48,12 +57,23 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
             )
             .with_label("removing this rule changes no effect")
             .with_help(
-                "delete this rule, unless its id or reason matter to callers or to your \
-                 audit trail",
+                "delete this rule, or give it an `id` or a `reason` if its decisions should \
+                 say why",
             );
             Some(finish(diagnostic, rule, vec![witness]))
         })
         .collect()
+}
+
+/// The keys whose values a decision or an audit row reports.
+const IDENTITY_KEYS: [&str; 4] = ["id", "name", "reason", "reason_code"];
+
+/// Whether a rule has an identity key of its own (whatever its value: even an empty one
+/// changes the decision's texts). A rule whose node is unknown counts as named, so that
+/// nothing is claimed about it.
+fn names_itself(node: Option<&Node>) -> bool {
+    node.and_then(Node::as_map)
+        .is_none_or(|rule| IDENTITY_KEYS.iter().any(|key| rule.get(key).is_some()))
 }
 
 fn past(effect: crate::policy::Effect, eligible: bool) -> &'static str {

@@ -26,6 +26,7 @@
 mod approvals;
 mod approvals_render;
 mod classify;
+mod containment;
 mod decode;
 mod domain;
 mod encode;
@@ -36,6 +37,7 @@ mod scalable;
 
 pub use approvals::{ApprovalClass, ApprovalReport, ClassSummary, approval_partition};
 pub use approvals_render::{approvals_json, render_approvals};
+pub use containment::Containment;
 pub use decode::Call;
 pub use encode::GateId;
 pub use limits::AnalysisLimits;

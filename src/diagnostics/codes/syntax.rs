@@ -84,6 +84,32 @@ case. Real policies are far below every limit. Fix: split or simplify the docume
 remove the alias chain.",
 };
 
+pub static UNREADABLE_FILE: CodeInfo = CodeInfo {
+    code: "GC0007",
+    name: "unreadable-file",
+    level: Level::Error,
+    summary: "the file cannot be read: missing, not permitted, or not a regular file",
+    doc: "guardc reads regular files only, and a symlink to one. A path that does not \
+exist, that this user may not read, or that names a directory, a FIFO or a device \
+(`/dev/zero`, a pipe) is refused before anything is read, so a mistyped or hostile \
+path can neither block the run nor fill memory. `guardc check` still reports every \
+other file and exits 2. Fix: pass the path of the policy file itself; to check \
+generated text, write it to a file first.",
+};
+
+pub static NOT_A_POLICY: CodeInfo = CodeInfo {
+    code: "GC0008",
+    name: "not-a-policy",
+    level: Level::Error,
+    summary: "the file is a compiled bundle or a binary file, not a policy document",
+    doc: "A policy is YAML or JSON text. A compiled bundle (`guardc build` output, \
+recognised by its magic bytes whatever its name) and a binary file (one that is not \
+UTF-8 and holds NUL bytes, or is not UTF-8 and has no policy suffix) are refused with \
+this diagnostic instead of being parsed, and none of their bytes are shown. Fix: check \
+the source policy the bundle was built from (`guardc inspect` shows a bundle), or pass \
+the right path.",
+};
+
 pub static ALL: &[&CodeInfo] = &[
     &UNSUPPORTED_FORMAT,
     &INVALID_UTF8,
@@ -91,4 +117,6 @@ pub static ALL: &[&CodeInfo] = &[
     &YAML_CONSTRUCT,
     &JSON_SYNTAX,
     &LIMIT_EXCEEDED,
+    &UNREADABLE_FILE,
+    &NOT_A_POLICY,
 ];
