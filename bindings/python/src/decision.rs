@@ -114,10 +114,10 @@ impl Decision {
         self.shared.policy_sha256.as_deref()
     }
 
-    /// The bundle's own hash (hex) when the policy was loaded from a bundle.
+    /// SHA-256 (hex) of the bundle file, when the policy was loaded from a bundle.
     #[getter]
-    fn bundle_hash(&self) -> Option<&str> {
-        self.shared.bundle_hash.as_deref()
+    fn bundle_sha256(&self) -> Option<&str> {
+        self.shared.bundle_sha256.as_deref()
     }
 
     #[getter]
@@ -143,7 +143,7 @@ impl Decision {
         dict.set_item("rule_index", record.rule_index)?;
         dict.set_item("line", record.line)?;
         dict.set_item("policy_sha256", self.shared.policy_sha256.as_deref())?;
-        dict.set_item("bundle_hash", self.shared.bundle_hash.as_deref())?;
+        dict.set_item("bundle_sha256", self.shared.bundle_sha256.as_deref())?;
         Ok(dict)
     }
 

@@ -27,8 +27,9 @@ pub struct Shared {
     pub compiled: CompiledPolicy,
     /// SHA-256 (hex) of the document the policy was compiled from.
     pub policy_sha256: Option<String>,
-    /// The bundle's checksum (hex), when loaded from a bundle.
-    pub bundle_hash: Option<String>,
+    /// SHA-256 (hex) of the bundle file's bytes, when loaded from a bundle: what
+    /// `sha256sum` prints for it, whatever the bundle format's own checksums are.
+    pub bundle_sha256: Option<String>,
     /// The document, for `check()`; a bundle carries none.
     source: Option<SourceFile>,
 }
@@ -71,7 +72,7 @@ impl Policy {
                 shared: Arc::new(Shared {
                     compiled: CompiledPolicy::new(policy),
                     policy_sha256: Some(policy_sha256),
-                    bundle_hash: None,
+                    bundle_sha256: None,
                     source: Some(loaded.source),
                 }),
             }),
@@ -85,7 +86,7 @@ impl Policy {
                 shared: Arc::new(Shared {
                     compiled,
                     policy_sha256: Some(hex(&info.source_sha256)),
-                    bundle_hash: Some(hex(&info.checksum)),
+                    bundle_sha256: Some(hex(&Sha256::digest(bytes))),
                     source: None,
                 }),
             }),
@@ -223,10 +224,10 @@ impl Policy {
         self.shared.policy_sha256.as_deref()
     }
 
-    /// The bundle's checksum (hex), when loaded from a bundle.
+    /// SHA-256 (hex) of the bundle file, when loaded from a bundle.
     #[getter]
-    fn bundle_hash(&self) -> Option<&str> {
-        self.shared.bundle_hash.as_deref()
+    fn bundle_sha256(&self) -> Option<&str> {
+        self.shared.bundle_sha256.as_deref()
     }
 
     /// The policy's no-match default: `allow`, `deny` or `warn`.

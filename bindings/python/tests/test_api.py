@@ -21,7 +21,7 @@ def test_seed_call_is_an_approvable_deny_with_lineage():
     assert (decision.rule_index, decision.line, decision.evaluated_rules) == (0, 5, 1)
     with open(APPROVAL, "rb") as fh:
         assert decision.policy_sha256 == hashlib.sha256(fh.read()).hexdigest()
-    assert decision.bundle_hash is None
+    assert decision.bundle_sha256 is None
     assert decision.to_dict()["reason"] == "sudo requires admin approval"
 
 
@@ -109,7 +109,7 @@ def test_bundles_load_and_corruption_is_refused(tmp_path):
     assert (decision.effect, decision.policy_id, decision.hitl_eligible) == ("deny", "rule-0", True)
     with open(APPROVAL, "rb") as fh:
         assert decision.policy_sha256 == hashlib.sha256(fh.read()).hexdigest()
-    assert decision.bundle_hash is not None
+    assert decision.bundle_sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
     with pytest.raises(ValueError):
         policy.check()
     data = bytearray(out.read_bytes())
