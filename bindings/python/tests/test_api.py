@@ -94,7 +94,8 @@ def test_decide_many_accepts_dicts_tuples_and_strings():
 
 def test_check_returns_the_json_report_diagnostics():
     findings = guardc.Policy.from_file(APPROVAL).check()
-    assert {"GC0204", "GC0501"} <= {d["code"] for d in findings}
+    # `Bash:sudo *` never matches what hook integrations send (the command name alone).
+    assert "GC0501" in {d["code"] for d in findings}
     assert all({"code", "level", "message", "span", "help"} <= set(d) for d in findings)
 
 
