@@ -10,6 +10,8 @@ use crate::diagnostics::codes::load_codes;
 pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = load_codes()
         .chain(FINDINGS.iter().map(|f| f.info))
+        .chain(crate::analysis::compare::codes::ALL)
+        .chain(crate::analysis::policy_tests::codes::ALL)
         .chain(std::iter::once(&UNKNOWN_SUPPRESSION))
         .collect();
     codes.sort_by_key(|c| c.code);

@@ -309,6 +309,21 @@ const BOUNDARY_CASES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        // `matches` on both engines (linear-time and backtracking), and decided
+        // fail-closed: undecided conditions pass the deny and warn gates and fail the
+        // allow gate, in every evaluator.
+        "regex.yaml",
+        "rules:\n  - allow: 'Bash'\n    when: {command: {op: matches, value: '\\N{LATIN SMALL LETTER GHA}'}}\n  - deny: 'Bash'\n    when: {command: {op: matches, value: '^(?!.*--dry-run).*rm -rf'}}\n  - effect: warn\n    action: 'Bash:*'\n    when: {command: {op: matches, value: '^(a|aa)+\\1b'}, env: prod}\n  - deny: 'Read'\n    when: {path: {op: matches, value: '(?<=/)\\w{100}$'}}\n  - allow: '*'\n",
+        &[
+            r#"{"tool": "Bash", "args": {"command": "rm -rf /"}}"#,
+            r#"{"tool": "Bash", "args": {"command": "rm -rf --dry-run /"}}"#,
+            r#"{"tool": "Bash", "args": {"command": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, "context": {"env": "prod"}}"#,
+            r#"{"tool": "Bash", "args": {"command": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, "context": {"env": "dev"}}"#,
+            r#"{"tool": "Read", "args": {"path": "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}"#,
+            r#"{"tool": "Read", "args": {"path": "/etc"}}"#,
+        ],
+    ),
+    (
         "dialect.json",
         r#"{"rules": [{"deny": ["[z-a]", "[!z-a]:?", "[]]", "["]}, {"allow": ["a\\b:*", "[^a]", "::", ""]}, {"deny": "*"}]}"#,
         &[

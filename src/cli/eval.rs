@@ -262,5 +262,17 @@ fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
             rule.effect.as_str(),
             patterns.join(", ")
         );
+        if let Some(why) = step.fail_closed {
+            let decided = if step.failed_gate.is_none() {
+                "passed"
+            } else {
+                "failed"
+            };
+            outln!(
+                "    fail-closed: a `matches` pattern could not be evaluated exactly ({}), so the conditions gate counts as {decided} for this {} rule",
+                why.describe(),
+                rule.effect.as_str()
+            );
+        }
     }
 }

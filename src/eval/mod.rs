@@ -15,7 +15,8 @@ mod request;
 pub use batch::{BatchStats, MAX_REQUEST_LINE_BYTES, decide_json_lines, decide_json_lines_within};
 pub use compiled::CompiledPolicy;
 pub use conditions::{
-    CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,
+    CompiledRegex, ConditionsOutcome, RegexRefusal, RegexVerdict, Undecided, Untranslatable,
+    compile_condition_regex, conditions_hold, evaluate_conditions,
 };
 pub(crate) use conditions::{in_items, operand_text};
 pub use decision::{Decision, Outcome};

@@ -4,29 +4,31 @@
 //! plain member, `&&` and `~~` without meaning), so each Python rule is reproduced
 //! literally here and the result is written in unambiguous Rust syntax by `classes`.
 
-use super::super::classes::{Category, Member, push_category, push_class, push_literal};
+use super::super::classes::{
+    Category, Member, push_category, push_class, push_literal, push_word_boundary,
+};
 use super::Untranslatable::Invalid;
-use super::{Last, Result, Translator};
+use super::{Item, Result, Translator};
 
 impl Translator {
     /// `_escape`: an escape outside a class (the backslash is consumed).
-    pub(super) fn escape(&mut self) -> Result<Last> {
+    pub(super) fn escape(&mut self) -> Result<Item> {
         let c = self.bump().ok_or(Invalid("bad escape (end of pattern)"))?;
         if let Some(category) = Category::of(c) {
-            push_category(&mut self.out, category);
-            return Ok(Last::Item);
+            push_category(&mut self.out, category, self.ascii);
+            return Ok(Item::char(1000));
         }
-        let assertion = match c {
-            'b' => r"\b",
-            'B' => r"\B",
-            'A' => r"\A",
-            'Z' => r"\z",
+        match c {
+            'b' | 'B' => {
+                push_word_boundary(&mut self.out, c == 'B', self.ascii);
+                return Ok(Item::assertion(2000));
+            }
+            'A' | 'Z' => {
+                self.out.push_str(if c == 'A' { r"\A" } else { r"\z" });
+                return Ok(Item::assertion(1));
+            }
             '1'..='9' => return self.backreference_or_octal(c),
-            _ => "",
-        };
-        if !assertion.is_empty() {
-            self.out.push_str(assertion);
-            return Ok(Last::Assertion);
+            _ => {}
         }
         let code = if c == '0' {
             self.octal_digits(0, 2)
@@ -34,7 +36,7 @@ impl Translator {
             self.common_escape(c)?
         };
         push_literal(&mut self.out, code);
-        Ok(Last::Item)
+        Ok(Item::char(1))
     }
 
     /// The escapes a class and the pattern share: control letters, `\x`, `\u`, `\U`,
@@ -62,20 +64,31 @@ impl Translator {
         })
     }
 
-    /// `\N{name}`: checked for shape only (there is no name table here).
+    /// `\N{name}`: the character `unicodedata.lookup(name)` gives (see
+    /// [`named_character`]).
     pub(super) fn named_character(&mut self) -> Result<u32> {
         if !self.eat('{') {
             return Err(Invalid("missing {"));
         }
-        let mut empty = true;
-        while self.bump().ok_or(Invalid("missing }, unterminated name"))? != '}' {
-            empty = false;
+        let mut name = String::new();
+        loop {
+            match self.bump() {
+                None => return Err(Invalid("missing }, unterminated name")),
+                Some('}') => break,
+                Some(c) => name.push(c),
+            }
         }
-        if empty {
+        if name.is_empty() {
             return Err(Invalid("missing character name"));
         }
-        self.note_unsupported("named characters \\N{...}");
-        Ok(u32::from(char::REPLACEMENT_CHARACTER))
+        match named_character(&name) {
+            NamedCharacter::Found(c) => Ok(u32::from(c)),
+            NamedCharacter::Undefined => Err(Invalid("undefined character name")),
+            NamedCharacter::Unsure => {
+                self.note_unsupported("character name aliases (\\N{...})");
+                Ok(u32::from(char::REPLACEMENT_CHARACTER))
+            }
+        }
     }
 
     /// Exactly `count` hex digits.
@@ -107,7 +120,7 @@ impl Translator {
     }
 
     /// `\1`..`\99` are group references, except three octal digits (`\141`).
-    pub(super) fn backreference_or_octal(&mut self, first: char) -> Result<Last> {
+    pub(super) fn backreference_or_octal(&mut self, first: char) -> Result<Item> {
         let mut group = first.to_digit(10).unwrap_or_default();
         if let Some(second) = self.peek().and_then(|c| c.to_digit(10)) {
             self.pos += 1;
@@ -119,22 +132,18 @@ impl Translator {
                     return Err(Invalid("octal escape value outside of range 0-0o377"));
                 }
                 push_literal(&mut self.out, code);
-                return Ok(Last::Item);
+                return Ok(Item::char(1));
             }
             group = group * 10 + second;
         }
         if group > self.groups {
             return Err(Invalid("invalid group reference"));
         }
-        if self.open.contains(&group) {
-            return Err(Invalid("cannot refer to an open group"));
-        }
-        self.note_unsupported("backreferences");
-        Ok(Last::Item)
+        self.reference(group)
     }
 
     /// A character set, after its `[`.
-    pub(super) fn class(&mut self) -> Result<Last> {
+    pub(super) fn class(&mut self) -> Result<Item> {
         let negated = self.eat('^');
         let mut members = Vec::new();
         loop {
@@ -159,8 +168,13 @@ impl Translator {
                 _ => return Err(Invalid("bad character range")),
             }
         }
-        push_class(&mut self.out, negated, &members);
-        Ok(Last::Item)
+        push_class(&mut self.out, negated, &members, self.ascii);
+        let big = negated || members.iter().any(Member::is_large);
+        Ok(Item::char(if big {
+            1000
+        } else {
+            1 + members.len() as u64
+        }))
     }
 
     /// `_class_escape` or a plain member.
@@ -185,4 +199,45 @@ impl Translator {
             _ => self.common_escape(e)?,
         }))
     }
+}
+
+/// What `unicodedata.lookup` (Unicode 14.0, as in CPython 3.11) gives for a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum NamedCharacter {
+    Found(char),
+    /// Python raises "undefined character name".
+    Undefined,
+    /// A name the table resolves only loosely or as an alias: Python may or may not
+    /// accept that spelling, so the pattern is decided fail-closed.
+    Unsure,
+}
+
+/// Python looks names up case-insensitively and otherwise exactly, among the official
+/// names (and aliases) of Unicode 14.0. The table here is a newer Unicode's and matches
+/// loosely (spaces, hyphens, underscores), so a name counts as found only when it is the
+/// character's official name and the character was assigned by Unicode 14.0; an
+/// unknown name is undefined; anything else (an alias, a loose spelling) is unsure.
+pub(super) fn named_character(name: &str) -> NamedCharacter {
+    let Some(c) = unicode_names2::character(name) else {
+        return NamedCharacter::Undefined;
+    };
+    let official = unicode_names2::name(c).map(|n| n.to_string());
+    if !official.is_some_and(|official| official.eq_ignore_ascii_case(name)) {
+        return NamedCharacter::Unsure;
+    }
+    match assigned_by_unicode_14(c) {
+        Some(true) => NamedCharacter::Found(c),
+        Some(false) => NamedCharacter::Undefined,
+        None => NamedCharacter::Unsure,
+    }
+}
+
+/// Whether `c` was assigned by Unicode 14.0 (`None` if the age table is unavailable).
+fn assigned_by_unicode_14(c: char) -> Option<bool> {
+    static AGE_14: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^\p{Age=14.0}$").ok());
+    let mut buffer = [0; 4];
+    AGE_14
+        .as_ref()
+        .map(|age| age.is_match(c.encode_utf8(&mut buffer)))
 }

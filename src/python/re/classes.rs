@@ -7,8 +7,8 @@
 //! categories L* and N*, checked over every code point). Rust's `\w` also takes marks
 //! and connector punctuation and leaves out `No` (`½`), and its `\s` misses `\x1c`-`\x1f`,
 //! so the translation spells each Python category out as an explicit class instead of
-//! reusing Rust's escapes. What cannot be spelled out is `\b`/`\B`: Rust's word boundary
-//! uses Rust's `\w`, so a boundary next to a combining mark or `½` can differ.
+//! reusing Rust's escapes, and Python's word boundary is spelled out with look-around on
+//! Python's `\w` ([`push_word_boundary`]).
 
 use std::fmt::Write as _;
 
@@ -24,6 +24,10 @@ const ANY: &str = r"[\x{0}-\x{10FFFF}]";
 const SPACE_BODY: &str = r"\t-\r\x{1C}-\x{20}\x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}";
 /// Python's `\w`: letters, numbers (every `N*` category, so `²` and `½` too) and `_`.
 const WORD_BODY: &str = r"\p{L}\p{N}_";
+/// The same three categories under `(?a)`.
+const ASCII_DIGIT_BODY: &str = "0-9";
+const ASCII_SPACE_BODY: &str = r"\t-\r\x{20}";
+const ASCII_WORD_BODY: &str = "0-9A-Za-z_";
 
 /// One of Python's class escapes, possibly negated (`\D`, `\S`, `\W`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +61,17 @@ pub enum Member {
     Category(Category),
 }
 
+impl Member {
+    /// Whether the member spans many code points (and so many automaton states).
+    pub fn is_large(&self) -> bool {
+        match *self {
+            Member::Char(_) => false,
+            Member::Range(lo, hi) => hi.saturating_sub(lo) > 0x80,
+            Member::Category(_) => true,
+        }
+    }
+}
+
 /// Appends a literal code point outside a class.
 pub fn push_literal(out: &mut String, code: u32) {
     match char::from_u32(code) {
@@ -67,12 +82,15 @@ pub fn push_literal(out: &mut String, code: u32) {
 }
 
 /// Appends a category as a bracketed class (valid both alone and nested in a class,
-/// where Rust reads a nested class as a union).
-pub fn push_category(out: &mut String, category: Category) {
-    let (negated, body): (bool, std::borrow::Cow<'static, str>) = match category {
-        Category::Digit { negated } => (negated, digit_body().into()),
-        Category::Space { negated } => (negated, SPACE_BODY.into()),
-        Category::Word { negated } => (negated, WORD_BODY.into()),
+/// where Rust reads a nested class as a union); `ascii` is Python's `(?a)`.
+pub fn push_category(out: &mut String, category: Category, ascii: bool) {
+    let (negated, body): (bool, std::borrow::Cow<'static, str>) = match (category, ascii) {
+        (Category::Digit { negated }, false) => (negated, digit_body().into()),
+        (Category::Digit { negated }, true) => (negated, ASCII_DIGIT_BODY.into()),
+        (Category::Space { negated }, false) => (negated, SPACE_BODY.into()),
+        (Category::Space { negated }, true) => (negated, ASCII_SPACE_BODY.into()),
+        (Category::Word { negated }, false) => (negated, WORD_BODY.into()),
+        (Category::Word { negated }, true) => (negated, ASCII_WORD_BODY.into()),
     };
     out.push('[');
     if negated {
@@ -82,8 +100,26 @@ pub fn push_category(out: &mut String, category: Category) {
     out.push(']');
 }
 
-/// Appends a Python character set `[...]`.
-pub fn push_class(out: &mut String, negated: bool, members: &[Member]) {
+/// Appends Python's `\b` (or `\B`, `negated`) on Python's word characters. The engine's
+/// own `\b` uses a different `\w` (it takes combining marks, not `½`), so the boundary is
+/// spelled out with look-around. `\B` never matches in an empty text, as in CPython 3.11.
+pub fn push_word_boundary(out: &mut String, negated: bool, ascii: bool) {
+    let word_class = |negated: bool| {
+        let mut class = String::new();
+        push_category(&mut class, Category::Word { negated }, ascii);
+        class
+    };
+    let (word, other) = (word_class(false), word_class(true));
+    let text = if negated {
+        format!("(?:(?<={word})(?={word})|(?<={other})(?!{word})|(?<!{word})(?={other}))")
+    } else {
+        format!("(?:(?<={word})(?!{word})|(?<!{word})(?={word}))")
+    };
+    out.push_str(&text);
+}
+
+/// Appends a Python character set `[...]`; `ascii` is Python's `(?a)`.
+pub fn push_class(out: &mut String, negated: bool, members: &[Member], ascii: bool) {
     let mut body = String::new();
     for member in members {
         match *member {
@@ -93,7 +129,7 @@ pub fn push_class(out: &mut String, negated: bool, members: &[Member]) {
                 }
             }
             Member::Range(lo, hi) => push_range(&mut body, lo, hi),
-            Member::Category(category) => push_category(&mut body, category),
+            Member::Category(category) => push_category(&mut body, category, ascii),
         }
     }
     if body.is_empty() {
@@ -153,19 +189,21 @@ mod tests {
         push_literal(&mut out, 0xD800);
         assert_eq!(out, NEVER);
         let mut class = String::new();
-        push_class(&mut class, false, &[Member::Char(0xDC00)]);
+        push_class(&mut class, false, &[Member::Char(0xDC00)], false);
         assert_eq!(class, NEVER);
         let mut range = String::new();
-        push_class(&mut range, false, &[Member::Range(0xD7FF, 0xDFFF)]);
+        push_class(&mut range, false, &[Member::Range(0xD7FF, 0xDFFF)], false);
         assert_eq!(range, r"[\x{D7FF}-\x{D7FF}]");
     }
 
     #[test]
     fn categories_compile() {
         for letter in ['d', 'D', 's', 'S', 'w', 'W'] {
-            let mut out = String::new();
-            push_category(&mut out, Category::of(letter).unwrap());
-            assert!(regex::Regex::new(&out).is_ok(), "{out}");
+            for ascii in [false, true] {
+                let mut out = String::new();
+                push_category(&mut out, Category::of(letter).unwrap(), ascii);
+                assert!(regex::Regex::new(&out).is_ok(), "{out}");
+            }
         }
     }
 }
