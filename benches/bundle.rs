@@ -1,9 +1,10 @@
 //! Bundle load time (budget in README.md "Performance": a 10,000-rule bundle loads in under 5 ms, with no
 //! automaton rebuild), next to the cost of writing one.
 //!
-//! `read_bundle` verifies the checksum (SHA-256 over the whole bundle), decodes the
-//! rule table and deserializes the DFAs; the `verify-only` case (`inspect_bundle`:
-//! header + checksum) separates hashing from decoding, so a miss can be attributed.
+//! `read_bundle` verifies the checksum (XXH3-64 over the whole bundle; BLAKE3 too when
+//! signed), decodes the rule table and validates each distinct DFA of the pool once; the
+//! `verify-only` case (`inspect_bundle`: header + checksum) separates hashing from
+//! decoding, so a miss can be attributed.
 //! Bundle sizes are printed at setup (they are what a runtime ships).
 //!
 //! `cargo bench --bench bundle`.

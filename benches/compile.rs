@@ -8,7 +8,10 @@
 //! - `compile`: `CompiledPolicy::new` on an already loaded policy (the automaton);
 //! - `load+compile`: load + `CompiledPolicy::new`, what `guardc eval POLICY.yaml` pays
 //!   before its first decision;
-//! - `build`: check + compile, the budget's "compile + analyze" figure.
+//! - `build`: check + compile, the budget's "compile + analyze" figure;
+//! - `budget/load+compile`: the same as `load+compile` for one exploding pattern per tool
+//!   (`t1:*a` followed by 24 `?`, 150 and 300 tools), what one `guardc eval` of such a
+//!   policy pays; the policy-wide automaton budget keeps it far under 100 ms.
 //!
 //! The analyzer's whole-policy passes can take far longer than the rest; a `check` or
 //! `build` case whose single trial run exceeds `SLOW_TRIAL` is reported with that one
@@ -111,6 +114,28 @@ fn compile(c: &mut Criterion) {
     }
 }
 
+/// One exploding pattern per tool, as `scripts/automaton_budget_fixtures.py` writes it
+/// (the 150-tool policy is the fixture `fixtures/automaton/budget-per-tool-explosion.yaml`).
+fn per_tool_explosion(tools: usize) -> String {
+    let mut yaml = String::from("version: '1'\nrules:\n");
+    for i in 0..tools {
+        yaml.push_str(&format!("  - deny: 't{i}:*a{}'\n", "?".repeat(24)));
+    }
+    yaml
+}
+
+fn budget(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile/budget");
+    group.sample_size(10);
+    for tools in [150, 300] {
+        let yaml = per_tool_explosion(tools);
+        group.bench_with_input(BenchmarkId::new("load+compile", tools), &yaml, |b, yaml| {
+            b.iter(|| CompiledPolicy::from_source("p.yaml", black_box(yaml)).expect("loads"))
+        });
+    }
+    group.finish();
+}
+
 /// Hostile shapes: one mapping with 70,000 keys, repeated (`reason:` 70,000 times in a
 /// rule, which the duplicate-key finding once answered in quadratic time, ~20 s) or
 /// distinct (at the top level, in `settings`, in a rule). Loading each must stay far
@@ -168,6 +193,6 @@ criterion_group! {
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = compile, wide_mappings
+    targets = compile, budget, wide_mappings
 }
 criterion_main!(benches);

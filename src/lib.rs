@@ -12,6 +12,7 @@ pub mod bundle;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod ide;
 pub mod pattern;
 pub mod policy;
 pub mod python;
@@ -21,3 +22,5 @@ pub mod syntax;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "lsp")]
+pub mod lsp;

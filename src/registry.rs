@@ -5,12 +5,15 @@ use crate::analysis::config::UNKNOWN_SUPPRESSION;
 use crate::analysis::findings::FINDINGS;
 use crate::diagnostics::CodeInfo;
 use crate::diagnostics::codes::load_codes;
+use crate::ide::EXPECTATION_MISMATCH;
 
 /// Every registered code, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = load_codes()
         .chain(FINDINGS.iter().map(|f| f.info))
-        .chain(std::iter::once(&UNKNOWN_SUPPRESSION))
+        .chain(crate::analysis::compare::codes::ALL)
+        .chain(crate::analysis::policy_tests::codes::ALL)
+        .chain([&UNKNOWN_SUPPRESSION, &EXPECTATION_MISMATCH])
         .collect();
     codes.sort_by_key(|c| c.code);
     codes

@@ -38,6 +38,7 @@ const TEST_LIMITS: AutomatonLimits = AutomatonLimits {
     determinize_bytes: 512 << 10,
     dfa_bytes: 512 << 10,
     max_chunks: 64,
+    ..AutomatonLimits::DEFAULT
 };
 
 fn assert_agrees(policy: &guardc::policy::Policy, compiled: &CompiledPolicy) {
@@ -94,8 +95,94 @@ fn tiny_limits_fall_back_to_per_rule_matching() {
         determinize_bytes: 1,
         dfa_bytes: 1,
         max_chunks: 4,
+        ..AutomatonLimits::DEFAULT
     };
     let compiled = CompiledPolicy::with_limits(policy.clone(), &limits);
     assert!(!compiled.fallbacks().is_empty());
     assert_agrees(&policy, &compiled);
+}
+
+/// The shapes of the policy-wide budget: one exploding pattern per tool (each tool its
+/// own group), alone and interleaved with ordinary, gated and shared rules. The build
+/// stops attempting once the failure pool is spent, reports it, and the rules past it
+/// decide exactly as the interpreter does.
+#[test]
+fn per_tool_explosions_share_one_budget_and_stay_exact() {
+    for name in [
+        "budget-per-tool-explosion.yaml",
+        "budget-mixed-explosion.yaml",
+    ] {
+        let policy = fixture(name);
+        let compiled = CompiledPolicy::new(policy.clone());
+        let spent = compiled
+            .fallbacks()
+            .iter()
+            .find(|f| f.reason.contains("budget is spent"))
+            .unwrap_or_else(|| panic!("{name}: {:?}", compiled.fallbacks()));
+        assert!(spent.rules > 0, "{name}: {spent:?}");
+        // One report per group kind and cause, not one per tool.
+        assert!(
+            compiled.fallbacks().len() <= 4,
+            "{name}: {:?}",
+            compiled.fallbacks()
+        );
+        assert_agrees_per_tool(&policy, &compiled);
+    }
+}
+
+/// Like [`assert_agrees`], over every tool of the fixture and subjects that match and
+/// just miss the exploding pattern.
+fn assert_agrees_per_tool(policy: &guardc::policy::Policy, compiled: &CompiledPolicy) {
+    let context = serde_json::Map::from_iter([("env".to_owned(), "prod".into())]);
+    let tail = "0123456789abcdefghijklmn";
+    let methods = [
+        format!("xa{tail}"),
+        format!("a{tail}z"),
+        format!("b{}", &tail[..20]),
+        "list_all".to_owned(),
+        "get_0".to_owned(),
+        "get_11".to_owned(),
+        "nothing".to_owned(),
+    ];
+    for tool in (0..160)
+        .map(|i| format!("t{i}"))
+        .chain(["T1".to_owned(), "u".to_owned()])
+    {
+        for method in &methods {
+            for ctx in [None, Some(&context)] {
+                let request = Request {
+                    tool: &tool,
+                    method,
+                    context: ctx,
+                    args: None,
+                };
+                assert_eq!(
+                    compiled.decide(&request),
+                    interpret(policy, &request),
+                    "{tool}:{method}"
+                );
+            }
+        }
+    }
+}
+
+/// A pool that runs out part-way leaves earlier groups compiled and later ones per
+/// rule; every size of pool decides the same.
+#[test]
+fn every_pool_size_decides_the_same() {
+    let policy = fixture("budget-mixed-explosion.yaml");
+    for (policy_bytes, failed_bytes) in [
+        (0, 0),
+        (4 << 10, 1 << 20),
+        (64 << 10, 0),
+        (1 << 20, 256 << 10),
+    ] {
+        let limits = AutomatonLimits {
+            policy_bytes,
+            failed_bytes,
+            ..TEST_LIMITS
+        };
+        let compiled = CompiledPolicy::with_limits(policy.clone(), &limits);
+        assert_agrees_per_tool(&policy, &compiled);
+    }
 }

@@ -93,6 +93,13 @@ fn errors_name_the_problem() {
         read_bundle(&version, None).unwrap_err(),
         BundleError::UnsupportedVersion(9)
     );
+    // A bundle from an older guardc (format 2: SHA-256 checksum, copied DFAs) is refused
+    // with a message that says what to do.
+    let mut old = bundle.clone();
+    old[8..10].copy_from_slice(&2u16.to_le_bytes());
+    let refused = read_bundle(&old, None).unwrap_err();
+    assert_eq!(refused, BundleError::UnsupportedVersion(2));
+    assert!(refused.to_string().contains("rebuild it"), "{refused}");
     assert_eq!(
         read_bundle(b"rules: []", None).unwrap_err(),
         BundleError::NotABundle
@@ -129,4 +136,49 @@ fn signatures_are_checked_against_the_trusted_key() {
         inspect_bundle(&signed).unwrap().signer,
         Some(*trusted.as_bytes())
     );
+}
+
+/// Audit lineage: the source hash is the document's SHA-256 whether the policy was
+/// compiled from its text or read from a bundle built from it; a bundle adds its own
+/// BLAKE3 digest, the one `guardc inspect` recomputes. The record carries both next to
+/// the rule, while the decision itself stays `Copy`.
+#[test]
+fn decisions_name_the_policy_text_and_bundle() {
+    use guardc::bundle::verify_bundle_hash;
+    use guardc::eval::{DecisionRecord, Lineage, hex};
+    use sha2::{Digest, Sha256};
+
+    fn assert_copy<T: Copy>() {}
+    assert_copy::<guardc::eval::Decision>();
+
+    let source_sha256: [u8; 32] = Sha256::digest(APPROVAL.as_bytes()).into();
+    let from_source = compiled();
+    assert_eq!(
+        from_source.lineage(),
+        &Lineage::of_source(APPROVAL.as_bytes())
+    );
+    assert_eq!(from_source.lineage().source_sha256, Some(source_sha256));
+    assert_eq!(from_source.lineage().bundle_blake3, None);
+
+    let bytes = write_bundle(&from_source, APPROVAL.as_bytes(), None);
+    let (from_bundle, info) = read_bundle(&bytes, None).expect("the bundle loads");
+    let bundle_blake3 = verify_bundle_hash(&bytes).expect("the digest verifies");
+    assert_eq!(
+        from_bundle.lineage(),
+        &Lineage {
+            source_sha256: Some(source_sha256),
+            bundle_blake3: Some(bundle_blake3),
+        }
+    );
+    assert_eq!(info.bundle_blake3, bundle_blake3);
+
+    let request = Request::tool("Bash:sudo ls");
+    let decision = from_bundle.decide(&request);
+    let record = DecisionRecord::new(&decision, from_bundle.policy(), &request)
+        .with_lineage(from_bundle.lineage());
+    let json = serde_json::to_value(&record).expect("a record serializes");
+    assert_eq!(json["rule_index"], 0);
+    assert_eq!(json["line"], 3);
+    assert_eq!(json["policy_sha256"], hex(&source_sha256));
+    assert_eq!(json["bundle_blake3"], hex(&bundle_blake3));
 }

@@ -37,6 +37,11 @@ fn fallback_limits(rng: &mut Rng) -> AutomatonLimits {
         determinize_bytes: rng.pick(&sizes),
         dfa_bytes: rng.pick(&sizes),
         max_chunks: rng.pick(&[0, 1, 2, 3, 64]),
+        pattern_bytes: rng.pick(&[0, 1 << 10, 16 << 10, 1 << 20]),
+        // Pools that run out part-way through a policy: the groups built before stay
+        // compiled, every later rule is matched per rule.
+        policy_bytes: rng.pick(&[0, 1 << 12, 1 << 14, 1 << 16, 256 << 20]),
+        failed_bytes: rng.pick(&[0, 256 << 10, 1 << 20, 8 << 20]),
     }
 }
 
@@ -306,6 +311,21 @@ const BOUNDARY_CASES: &[(&str, &str, &[&str])] = &[
             r#"{"tool": "t", "context": {"project_id": "proj-1"}}"#,
             r#"{"tool": "t", "context": {"project_id": "p", "client_name": "ci"}}"#,
             r#"{"tool": "a", "context": {"project_id": "p"}}"#,
+        ],
+    ),
+    (
+        // `matches` on both engines (linear-time and backtracking), and decided
+        // fail-closed: undecided conditions pass the deny and warn gates and fail the
+        // allow gate, in every evaluator.
+        "regex.yaml",
+        "rules:\n  - allow: 'Bash'\n    when: {command: {op: matches, value: '\\N{LATIN SMALL LETTER GHA}'}}\n  - deny: 'Bash'\n    when: {command: {op: matches, value: '^(?!.*--dry-run).*rm -rf'}}\n  - effect: warn\n    action: 'Bash:*'\n    when: {command: {op: matches, value: '^(a|aa)+\\1b'}, env: prod}\n  - deny: 'Read'\n    when: {path: {op: matches, value: '(?<=/)\\w{100}$'}}\n  - allow: '*'\n",
+        &[
+            r#"{"tool": "Bash", "args": {"command": "rm -rf /"}}"#,
+            r#"{"tool": "Bash", "args": {"command": "rm -rf --dry-run /"}}"#,
+            r#"{"tool": "Bash", "args": {"command": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, "context": {"env": "prod"}}"#,
+            r#"{"tool": "Bash", "args": {"command": "aaaaaaaaaaaaaaaaaaaaaaaaaaaa"}, "context": {"env": "dev"}}"#,
+            r#"{"tool": "Read", "args": {"path": "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}"#,
+            r#"{"tool": "Read", "args": {"path": "/etc"}}"#,
         ],
     ),
     (

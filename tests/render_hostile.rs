@@ -87,7 +87,7 @@ fn human_output_escapes_control_characters() {
     ] {
         let report = check(fixture(path));
         let text = human(&report);
-        assert_eq!(controls(&text), [], "{path}");
+        assert_eq!(controls(&text), Vec::<char>::new(), "{path}");
         assert!(text.contains("<U+00"), "{path}");
         insta::assert_snapshot!(format!("human_{name}"), text);
     }
@@ -102,7 +102,7 @@ fn github_annotations_escape_control_characters() {
     ];
     let files: Vec<FileReport<'_>> = reports.iter().map(CheckReport::file_report).collect();
     let text = github_annotations(&files);
-    assert_eq!(controls(&text), []);
+    assert_eq!(controls(&text), Vec::<char>::new());
     insta::assert_snapshot!("github_escapes", text);
 }
 
@@ -120,7 +120,7 @@ fn json_reports_keep_values_and_escape_controls() {
         ),
         (json_string(&sarif_report(&files), true), "/runs/0/results"),
     ] {
-        assert_eq!(controls(&text), []);
+        assert_eq!(controls(&text), Vec::<char>::new());
         for escape in ["\\u001b", "\\u0007", "\\u202e", "\\u009b", "\\u007f"] {
             assert!(text.contains(escape), "{escape} in {text}");
         }
@@ -146,8 +146,18 @@ fn commands_escape_control_characters() {
         guardc(&["inspect", bundle, "--rules"]),
     ];
     for run in &runs {
-        assert_eq!(controls(&stdout(run)), [], "{}", stdout(run));
-        assert_eq!(controls(&stderr(run)), [], "{}", stderr(run));
+        assert_eq!(
+            controls(&stdout(run)),
+            Vec::<char>::new(),
+            "{}",
+            stdout(run)
+        );
+        assert_eq!(
+            controls(&stderr(run)),
+            Vec::<char>::new(),
+            "{}",
+            stderr(run)
+        );
         assert_ne!(run.status.code(), Some(101), "{}", stderr(run));
     }
     let explained = stdout(&runs[0]);

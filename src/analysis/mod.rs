@@ -6,9 +6,11 @@
 //! reads the loaded document (tree and policy) and returns diagnostics; it never fails,
 //! so the editor always has something to show.
 
+pub mod compare;
 pub mod config;
 mod context;
 pub mod findings;
+pub mod policy_tests;
 pub mod regions;
 
 pub use config::{LevelConfig, Suppressions};

@@ -6,20 +6,28 @@ use regex_automata::dfa::{StartKind, dense};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_syntax::hir::{Hir, Look};
 
+use super::budget::Budget;
 use super::candidates::CandidateTable;
 use super::substrings::SubstringDecider;
-use super::{Automaton, AutomatonFallback, Chunk, DeciderDfa, DeciderTable};
+use super::{
+    Automaton, AutomatonFallback, Chunk, DeciderChunk, DeciderDfa, DeciderTable, GatedChunk,
+};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::pattern::{GlobItem, ToolPattern};
 use crate::policy::Policy;
 
 /// Size limits for compiling action gates. Determinization is exponential in the worst
-/// case (many `*a*b` patterns); these bound the time and memory one automaton may take.
-/// A group past a limit is split in halves, each half with half the budget (never less
-/// than 256 KiB), until the parts fit (see the module docs). Determinization fills about
-/// 2-3 MiB per second on adversarial sets, so a failed attempt at the default 4 MiB costs
-/// one to two seconds and the whole worst case stays within seconds, not minutes.
+/// case (many `*a*b` patterns, or one `*a` followed by 24 `?`); these bound the time and
+/// memory the automaton may take. Per chunk: a group past a limit is split in halves,
+/// each half with half the budget (never less than 256 KiB), until the parts fit (see the
+/// module docs). Per policy: every group draws on two shared pools, the DFAs built
+/// (`policy_bytes`) and the attempts that failed (`failed_bytes`); once either is spent,
+/// the remaining rules are matched by their globs in rule order (`budget.rs`).
+/// Determinization of an exploding set takes about 100 ms per MiB, so the failure pool
+/// bounds the time wasted on a hostile policy to about half a second, and in practice
+/// far less, since attempts are sized to their group (`pattern_bytes`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AutomatonLimits {
     /// Largest Thompson NFA of one chunk, in bytes.
@@ -31,6 +39,14 @@ pub struct AutomatonLimits {
     /// Most chunks a group may be split into; past it, the remaining rules are matched
     /// by their globs, one by one.
     pub max_chunks: usize,
+    /// What one attempt may use per pattern it holds (determinization and DFA), so an
+    /// exploding pattern is given up on after kilobytes, not megabytes.
+    pub pattern_bytes: usize,
+    /// All DFAs of one policy together, in bytes.
+    pub policy_bytes: usize,
+    /// All failed attempts of one policy together, in bytes: each is charged its limit,
+    /// and at least 256 KiB (its fixed cost).
+    pub failed_bytes: usize,
 }
 
 impl AutomatonLimits {
@@ -39,6 +55,9 @@ impl AutomatonLimits {
         determinize_bytes: 4 << 20,
         dfa_bytes: 4 << 20,
         max_chunks: 64,
+        pattern_bytes: 16 << 10,
+        policy_bytes: 256 << 20,
+        failed_bytes: 8 << 20,
     };
 }
 
@@ -58,6 +77,7 @@ pub(super) fn build(
     limits: &AutomatonLimits,
 ) -> (Automaton, Vec<AutomatonFallback>) {
     let mut fallbacks = Vec::new();
+    let mut budget = Budget::new(limits);
     let entries = |action_only: bool| -> Vec<Entry<'_>> {
         policy
             .rules
@@ -92,6 +112,7 @@ pub(super) fn build(
                 "action-only",
                 &part,
                 limits,
+                &mut budget,
                 &mut fallbacks,
                 build_tool_decider,
             );
@@ -100,7 +121,16 @@ pub(super) fn build(
         .collect();
     let deciders = [shapes.other_anchored, shapes.floating]
         .iter()
-        .map(|part| build_group("action-only", part, limits, &mut fallbacks, build_decider))
+        .map(|part| {
+            build_group(
+                "action-only",
+                part,
+                limits,
+                &mut budget,
+                &mut fallbacks,
+                build_decider,
+            )
+        })
         .filter(|chunks| !chunks.is_empty())
         .collect();
     let mut gated_shapes = Shapes::of(&entries(false));
@@ -127,13 +157,29 @@ pub(super) fn build(
         .by_tool
         .into_iter()
         .map(|(tool, part)| {
-            let chunks = build_group("gated", &part, limits, &mut fallbacks, build_tool_gated);
+            let chunks = build_group(
+                "gated",
+                &part,
+                limits,
+                &mut budget,
+                &mut fallbacks,
+                build_tool_gated,
+            );
             (tool, chunks)
         })
         .collect();
     let gated = [gated_shapes.other_anchored, gated_shapes.floating]
         .iter()
-        .map(|part| build_group("gated", part, limits, &mut fallbacks, build_gated))
+        .map(|part| {
+            build_group(
+                "gated",
+                part,
+                limits,
+                &mut budget,
+                &mut fallbacks,
+                build_gated,
+            )
+        })
         .filter(|chunks| !chunks.is_empty())
         .collect();
     (
@@ -145,9 +191,32 @@ pub(super) fn build(
             gated,
             gated_substrings,
         },
-        fallbacks,
+        merge_fallbacks(fallbacks),
     )
 }
+
+/// One report per group kind and cause: a policy of a thousand tools that each hit a
+/// limit gets one line, not a thousand.
+fn merge_fallbacks(fallbacks: Vec<AutomatonFallback>) -> Vec<AutomatonFallback> {
+    let mut merged: Vec<AutomatonFallback> = Vec::new();
+    for fallback in fallbacks {
+        let spent = fallback.reason == BUDGET_SPENT;
+        let same = merged
+            .iter_mut()
+            .find(|m| m.group == fallback.group && (m.reason == BUDGET_SPENT) == spent);
+        match same {
+            Some(m) => {
+                m.rules += fallback.rules;
+                m.chunks += fallback.chunks;
+            }
+            None => merged.push(fallback),
+        }
+    }
+    merged
+}
+
+/// The reason given for rules that were never attempted because a pool was spent.
+pub(super) const BUDGET_SPENT: &str = "the policy's automaton budget is spent";
 
 /// Patterns partitioned by shape (see the module docs), each part in rule order.
 struct Shapes<'r> {
@@ -190,14 +259,16 @@ fn literal_tool(pattern: &ToolPattern) -> Option<&str> {
     (!tool.contains(['*', '?', '['])).then_some(tool)
 }
 
-/// Compiles one chunk from some entries, or says which limit it hit.
-type CompileOne<T, D> = fn(&[Entry<'_>], &AutomatonLimits) -> Result<Chunk<T, D>, String>;
+/// Compiles one chunk from some entries (with the bytes its DFA takes), or says which
+/// limit it hit.
+type CompileOne<T, D> = fn(&[Entry<'_>], &AutomatonLimits) -> Result<(Chunk<T, D>, usize), String>;
 
 /// Compile `rules` as one chunk, or split them in halves until each part fits.
 fn build_group<T, D>(
     group: &'static str,
     rules: &[Entry<'_>],
     limits: &AutomatonLimits,
+    budget: &mut Budget,
     fallbacks: &mut Vec<AutomatonFallback>,
     compile_one: CompileOne<T, D>,
 ) -> Vec<Chunk<T, D>> {
@@ -206,7 +277,13 @@ fn build_group<T, D>(
     }
     let mut first_error = None;
     let mut chunks = Vec::new();
-    split_until_fits(rules, limits, compile_one, &mut chunks, &mut first_error);
+    let mut attempt = Attempt {
+        budget,
+        compile_one,
+        chunks: &mut chunks,
+        first_error: &mut first_error,
+    };
+    attempt.split_until_fits(rules, limits);
     if let Some(reason) = first_error {
         fallbacks.push(AutomatonFallback {
             group,
@@ -218,38 +295,52 @@ fn build_group<T, D>(
     chunks
 }
 
-fn split_until_fits<T, D>(
-    rules: &[Entry<'_>],
-    limits: &AutomatonLimits,
+/// The state of compiling one group: where its chunks go and what it may spend.
+struct Attempt<'a, T, D> {
+    budget: &'a mut Budget,
     compile_one: CompileOne<T, D>,
-    chunks: &mut Vec<Chunk<T, D>>,
-    first_error: &mut Option<String>,
-) {
-    // Past the chunk budget, what is left is matched rule by rule: always correct, and
-    // bounded, unlike further determinization attempts.
-    if chunks.len() + 1 >= limits.max_chunks {
-        chunks.push(Chunk::PerRule(rule_indices(rules)));
-        return;
-    }
-    match compile_one(rules, limits) {
-        Ok(chunk) => chunks.push(chunk),
-        Err(reason) => {
-            first_error.get_or_insert(reason);
-            if rules.len() == 1 {
-                chunks.push(Chunk::PerRule(rule_indices(rules)));
-                return;
+    chunks: &'a mut Vec<Chunk<T, D>>,
+    first_error: &'a mut Option<String>,
+}
+
+impl<T, D> Attempt<'_, T, D> {
+    fn split_until_fits(&mut self, rules: &[Entry<'_>], limits: &AutomatonLimits) {
+        // Past the chunk budget, what is left is matched rule by rule: always correct,
+        // and bounded, unlike further determinization attempts.
+        if self.chunks.len() + 1 >= limits.max_chunks {
+            self.chunks.push(Chunk::PerRule(rule_indices(rules)));
+            return;
+        }
+        let Some(attempt) = self.budget.attempt(limits, rules.len()) else {
+            self.first_error
+                .get_or_insert_with(|| BUDGET_SPENT.to_owned());
+            self.chunks.push(Chunk::PerRule(rule_indices(rules)));
+            return;
+        };
+        match (self.compile_one)(rules, &attempt) {
+            Ok((chunk, bytes)) => {
+                self.budget.charge_success(bytes);
+                self.chunks.push(chunk);
             }
-            // Each half gets half the budget: a failed attempt costs time in proportion to
-            // its budget, so the total spent on failures stays about one budget per level
-            // of splitting instead of growing with the number of parts.
-            let halved = AutomatonLimits {
-                determinize_bytes: (limits.determinize_bytes / 2).max(MIN_CHUNK_BYTES),
-                dfa_bytes: (limits.dfa_bytes / 2).max(MIN_CHUNK_BYTES),
-                ..limits.clone()
-            };
-            let (left, right) = rules.split_at(rules.len() / 2);
-            split_until_fits(left, &halved, compile_one, chunks, first_error);
-            split_until_fits(right, &halved, compile_one, chunks, first_error);
+            Err(reason) => {
+                self.budget.charge_failure(&attempt);
+                self.first_error.get_or_insert(reason);
+                if rules.len() == 1 {
+                    self.chunks.push(Chunk::PerRule(rule_indices(rules)));
+                    return;
+                }
+                // Each half gets half the budget: a failed attempt costs time in
+                // proportion to its budget, so the total spent on failures stays about
+                // one budget per level of splitting instead of growing with the parts.
+                let halved = AutomatonLimits {
+                    determinize_bytes: (limits.determinize_bytes / 2).max(MIN_CHUNK_BYTES),
+                    dfa_bytes: (limits.dfa_bytes / 2).max(MIN_CHUNK_BYTES),
+                    ..limits.clone()
+                };
+                let (left, right) = rules.split_at(rules.len() / 2);
+                self.split_until_fits(left, &halved);
+                self.split_until_fits(right, &halved);
+            }
         }
     }
 }
@@ -278,7 +369,7 @@ pub(super) const DENSE_DECIDER_BYTES: usize = 8 * 1024;
 fn build_decider(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
-) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
+) -> Result<(DeciderChunk, usize), String> {
     decider_from(entries, limits, |pattern| {
         Some(pattern.glob.to_prefix_hir())
     })
@@ -289,7 +380,7 @@ fn build_decider(
 fn build_tool_decider(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
-) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
+) -> Result<(DeciderChunk, usize), String> {
     decider_from(entries, limits, |pattern| {
         let tool = literal_tool(pattern)?;
         pattern.glob.to_prefix_hir_after(tool.len() + 1)
@@ -300,7 +391,7 @@ fn decider_from(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
     prefix_hir: impl Fn(&ToolPattern) -> Option<(Hir, bool)>,
-) -> Result<Chunk<DeciderTable, DeciderDfa>, String> {
+) -> Result<(DeciderChunk, usize), String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
     for &(rule, pattern) in entries {
@@ -318,26 +409,28 @@ fn decider_from(
         rule_of_pattern.push(index_u32(rule));
     }
     let dense = compile(&hirs, MatchKind::LeftmostFirst, limits)?;
+    let bytes = dense.memory_usage();
     let dfa = if dense.memory_usage() <= DENSE_DECIDER_BYTES {
-        DeciderDfa::Dense(dense)
+        DeciderDfa::Dense(Arc::new(dense))
     } else {
-        DeciderDfa::Sparse(
+        DeciderDfa::Sparse(Arc::new(
             dense
                 .to_sparse()
                 .map_err(|e| format!("the sparse automaton could not be built ({e})"))?,
-        )
+        ))
     };
-    Ok(Chunk::Compiled {
-        dfa: Box::new(dfa),
+    let chunk = Chunk::Compiled {
+        dfa,
         table: DeciderTable { rule_of_pattern },
-    })
+    };
+    Ok((chunk, bytes))
 }
 
 /// All-matches over gated rules, every pattern anchored at both ends.
 fn build_gated(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
-) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
+) -> Result<(GatedChunk, usize), String> {
     gated_from(entries, limits, |pattern| Some(pattern.glob.to_hir()))
 }
 
@@ -345,7 +438,7 @@ fn build_gated(
 fn build_tool_gated(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
-) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
+) -> Result<(GatedChunk, usize), String> {
     gated_from(entries, limits, |pattern| {
         let tool = literal_tool(pattern)?;
         pattern.glob.to_hir_after(tool.len() + 1)
@@ -356,7 +449,7 @@ fn gated_from(
     entries: &[Entry<'_>],
     limits: &AutomatonLimits,
     hir_of: impl Fn(&ToolPattern) -> Option<Hir>,
-) -> Result<Chunk<CandidateTable, dense::DFA<Vec<u32>>>, String> {
+) -> Result<(GatedChunk, usize), String> {
     let mut hirs = Vec::new();
     let mut rule_of_pattern = Vec::new();
     for &(rule, pattern) in entries {
@@ -374,10 +467,12 @@ fn gated_from(
         .map_or(u32::MAX, |&(rule, _)| index_u32(rule));
     let dfa = compile(&hirs, MatchKind::All, limits)?;
     let table = CandidateTable::explore(&dfa, &rule_of_pattern, first_rule, limits.dfa_bytes)?;
-    Ok(Chunk::Compiled {
-        dfa: Box::new(dfa),
+    let bytes = dfa.memory_usage() + table.memory_usage();
+    let chunk = Chunk::Compiled {
+        dfa: Arc::new(dfa),
         table,
-    })
+    };
+    Ok((chunk, bytes))
 }
 
 fn compile(

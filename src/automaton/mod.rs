@@ -40,8 +40,12 @@
 //! own, recursively: the result is a short list of *chunks*, each a contiguous range of
 //! rules, walked in rule order. Priority is preserved because chunks are ordered, so the
 //! first chunk with a match holds the first matching rule. A single rule that still does
-//! not fit is matched by its glob. Splitting is reported, never silent.
+//! not fit is matched by its glob. All groups draw on one policy-wide budget
+//! (`budget.rs`), so a policy of many small exploding groups cannot multiply the cost;
+//! rules past a spent budget are matched by their globs. Splitting is reported, never
+//! silent.
 
+mod budget;
 mod build;
 mod candidates;
 mod serialize;
@@ -51,6 +55,8 @@ mod walk;
 
 pub use build::AutomatonLimits;
 pub use serialize::AutomatonDecodeError;
+
+use std::sync::Arc;
 
 use regex_automata::dfa::{dense, sparse};
 
@@ -81,10 +87,13 @@ type DeciderChunk = Chunk<DeciderTable, DeciderDfa>;
 /// one table read, a sparse one a scan of the state's ranges, and the decision walks one
 /// transition per subject byte. Sparse past [`build::DENSE_DECIDER_BYTES`], where the
 /// dense table would make bundles (and so their loading) much larger.
+///
+/// Both are shared (`Arc`): a bundle stores each distinct DFA once, and tools with the
+/// same method patterns in the same order share it when the bundle is read.
 #[derive(Debug, Clone)]
 enum DeciderDfa {
-    Dense(dense::DFA<Vec<u32>>),
-    Sparse(sparse::DFA<Vec<u8>>),
+    Dense(Arc<dense::DFA<Vec<u32>>>),
+    Sparse(Arc<sparse::DFA<Vec<u8>>>),
 }
 
 impl DeciderDfa {
@@ -95,14 +104,14 @@ impl DeciderDfa {
         }
     }
 }
-type GatedChunk = Chunk<candidates::CandidateTable, dense::DFA<Vec<u32>>>;
+type GatedChunk = Chunk<candidates::CandidateTable, Arc<dense::DFA<Vec<u32>>>>;
 
 /// A contiguous run (by rule order) of the rules of one part, compiled or, for a rule
 /// too large for the limits, matched by its glob.
 #[derive(Debug, Clone)]
 enum Chunk<T, D> {
     Compiled {
-        dfa: Box<D>,
+        dfa: D,
         table: T,
     },
     /// The rule indices of the chunk, tried one by one with their globs.

@@ -1,13 +1,22 @@
 //! The automaton's bytes inside a bundle.
 //!
-//! Layout (all integers little-endian `u32`): for each kind (action-only, then gated) a
-//! chunk count, then per chunk a kind word (`0` per-rule, `1` compiled, `2` compiled
-//! dense, for action-only chunks; gated compiled chunks are always dense) followed by its
-//! tables and, when compiled, the DFA's length and its bytes as regex-automata
-//! serializes them. Deserialization copies
-//! the DFA bytes once into an aligned buffer and lets regex-automata validate them; it
-//! never rebuilds an automaton. Every length is checked against the input and every rule
-//! index against the policy, so hostile bytes yield an error, not a panic.
+//! Layout (all integers LEB128 varints, which keeps the per-tool tables of a policy
+//! with thousands of tools small): first the *DFA pool*, every distinct DFA
+//! once: a count, then per DFA its kind (`1` sparse, `2` dense), offset and length, then
+//! the pool's length and its bytes, each DFA at a 4-byte-aligned offset. Then the
+//! structure: for each kind (action-only, then gated) the per-tool parts and the shared
+//! parts, each a chunk count and per chunk a kind word (`0` per-rule, `1` compiled)
+//! followed by its tables and, when compiled, the index of its DFA in the pool.
+//!
+//! Most of a large policy's tools hold the same method patterns in the same order
+//! (`github17:list_*` and `github18:list_*` both read `list_*` after the tool), so their
+//! DFAs are byte-identical and the pool stores them once; the per-tool tables keep only
+//! the rule indices. Loading copies the pool once into one aligned buffer, lets
+//! regex-automata validate each distinct DFA in place there, and shares each among the
+//! tools that use it: no automaton is rebuilt. Every length is checked against the input
+//! and every rule index against the policy, so hostile bytes yield an error, not a panic.
+
+use std::sync::Arc;
 
 use regex_automata::dfa::{Automaton as _, dense, sparse};
 
@@ -29,28 +38,76 @@ impl std::fmt::Display for AutomatonDecodeError {
 impl std::error::Error for AutomatonDecodeError {}
 
 pub(super) fn to_bytes(automaton: &Automaton) -> Vec<u8> {
+    let mut pool = Pool::default();
     let mut out = Vec::new();
     put(&mut out, len_u32(automaton.decider_tools.len()));
     for (tool, part) in automaton.decider_tools.entries() {
         put_bytes(&mut out, tool.as_bytes());
-        put_decider_part(&mut out, part);
+        put_decider_part(&mut out, &mut pool, part);
     }
     put(&mut out, len_u32(automaton.deciders.len()));
     for part in &automaton.deciders {
-        put_decider_part(&mut out, part);
+        put_decider_part(&mut out, &mut pool, part);
     }
     put_substrings(&mut out, &automaton.substrings);
     put(&mut out, len_u32(automaton.gated_tools.len()));
     for (tool, part) in automaton.gated_tools.entries() {
         put_bytes(&mut out, tool.as_bytes());
-        put_gated_part(&mut out, part);
+        put_gated_part(&mut out, &mut pool, part);
     }
     put(&mut out, len_u32(automaton.gated.len()));
     for part in &automaton.gated {
-        put_gated_part(&mut out, part);
+        put_gated_part(&mut out, &mut pool, part);
     }
     put_substrings(&mut out, &automaton.gated_substrings);
-    out
+    let mut section = pool.to_bytes();
+    section.extend_from_slice(&out);
+    section
+}
+
+const SPARSE: u32 = 1;
+const DENSE: u32 = 2;
+
+/// Every distinct DFA once, in first-use order (so bundles stay deterministic).
+#[derive(Default)]
+struct Pool {
+    entries: Vec<(u32, u32, u32)>,
+    bytes: Vec<u8>,
+    index: std::collections::HashMap<(u32, Vec<u8>), u32>,
+}
+
+impl Pool {
+    /// The index of a DFA's bytes, adding them if they are new.
+    fn intern(&mut self, kind: u32, dfa: Vec<u8>) -> u32 {
+        let next = len_u32(self.entries.len());
+        let Pool { entries, bytes, .. } = self;
+        *self
+            .index
+            .entry((kind, dfa))
+            .or_insert_with_key(|(_, dfa)| {
+                bytes.resize(bytes.len().next_multiple_of(4), 0);
+                entries.push((kind, len_u32(bytes.len()), len_u32(dfa.len())));
+                bytes.extend_from_slice(dfa);
+                next
+            })
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.bytes.len() + self.entries.len() * 12 + 8);
+        put(&mut out, len_u32(self.entries.len()));
+        for &(kind, offset, len) in &self.entries {
+            put(&mut out, kind);
+            put(&mut out, offset);
+            put(&mut out, len);
+        }
+        put_bytes(&mut out, &self.bytes);
+        out
+    }
+}
+
+fn dense_bytes(dfa: &dense::DFA<Vec<u32>>) -> Vec<u8> {
+    let (bytes, padding) = dfa.to_bytes_little_endian();
+    bytes.get(padding..).unwrap_or(&[]).to_vec()
 }
 
 fn put_substrings(out: &mut Vec<u8>, substrings: &SubstringDecider) {
@@ -68,44 +125,39 @@ fn put_substrings(out: &mut Vec<u8>, substrings: &SubstringDecider) {
     put_list(out, &colons);
 }
 
-fn put_gated_part(out: &mut Vec<u8>, part: &[GatedChunk]) {
-    let out = &mut *out;
+fn put_gated_part(out: &mut Vec<u8>, pool: &mut Pool, part: &[GatedChunk]) {
     put(out, len_u32(part.len()));
-    {
-        for chunk in part {
-            match chunk {
-                Chunk::Compiled { dfa, table } => {
-                    put(out, 1);
-                    put(out, table.first_rule);
-                    let flat: Vec<u32> = table.ranges.iter().flat_map(|&(s, l)| [s, l]).collect();
-                    put_list(out, &flat);
-                    put_list(out, &table.rules);
-                    put_dense(out, dfa);
-                }
-                Chunk::PerRule(rules) => {
-                    put(out, 0);
-                    put_list(out, rules);
-                }
+    for chunk in part {
+        match chunk {
+            Chunk::Compiled { dfa, table } => {
+                put(out, 1);
+                put(out, table.first_rule);
+                let flat: Vec<u32> = table.ranges.iter().flat_map(|&(s, l)| [s, l]).collect();
+                put_list(out, &flat);
+                put_list(out, &table.rules);
+                put(out, pool.intern(DENSE, dense_bytes(dfa)));
+            }
+            Chunk::PerRule(rules) => {
+                put(out, 0);
+                put_list(out, rules);
             }
         }
     }
 }
-fn put_decider_part(out: &mut Vec<u8>, part: &[DeciderChunk]) {
+
+fn put_decider_part(out: &mut Vec<u8>, pool: &mut Pool, part: &[DeciderChunk]) {
     put(out, len_u32(part.len()));
     for chunk in part {
         match chunk {
-            Chunk::Compiled { dfa, table } => match dfa.as_ref() {
-                DeciderDfa::Sparse(dfa) => {
-                    put(out, 1);
-                    put_list(out, &table.rule_of_pattern);
-                    put_bytes(out, &dfa.to_bytes_little_endian());
-                }
-                DeciderDfa::Dense(dfa) => {
-                    put(out, 2);
-                    put_list(out, &table.rule_of_pattern);
-                    put_dense(out, dfa);
-                }
-            },
+            Chunk::Compiled { dfa, table } => {
+                put(out, 1);
+                put_list(out, &table.rule_of_pattern);
+                let index = match dfa {
+                    DeciderDfa::Sparse(dfa) => pool.intern(SPARSE, dfa.to_bytes_little_endian()),
+                    DeciderDfa::Dense(dfa) => pool.intern(DENSE, dense_bytes(dfa)),
+                };
+                put(out, index);
+            }
             Chunk::PerRule(rules) => {
                 put(out, 0);
                 put_list(out, rules);
@@ -119,7 +171,12 @@ fn len_u32(len: usize) -> u32 {
 }
 
 fn put(out: &mut Vec<u8>, value: u32) {
-    out.extend_from_slice(&value.to_le_bytes());
+    let mut value = value;
+    while value >= 0x80 {
+        out.push((value & 0x7f) as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
 }
 
 fn put_list(out: &mut Vec<u8>, values: &[u32]) {
@@ -127,11 +184,6 @@ fn put_list(out: &mut Vec<u8>, values: &[u32]) {
     for &v in values {
         put(out, v);
     }
-}
-
-fn put_dense(out: &mut Vec<u8>, dfa: &dense::DFA<Vec<u32>>) {
-    let (bytes, padding) = dfa.to_bytes_little_endian();
-    put_bytes(out, bytes.get(padding..).unwrap_or(&[]));
 }
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -143,7 +195,12 @@ pub(super) fn from_bytes(
     bytes: &[u8],
     rule_count: usize,
 ) -> Result<Automaton, AutomatonDecodeError> {
-    let mut reader = Reader { bytes, at: 0 };
+    let mut reader = Reader {
+        bytes,
+        at: 0,
+        pool: Vec::new(),
+    };
+    reader.pool = reader.pool()?;
     let mut decider_tools: Vec<(String, Vec<DeciderChunk>)> = Vec::new();
     for _ in 0..reader.count()? {
         let tool = reader.tool_name()?;
@@ -207,20 +264,21 @@ pub(super) fn from_bytes(
 
 /// A compiled decider chunk, once its pattern table is checked against its automaton.
 fn decider(
-    dfa: DeciderDfa,
+    dfa: &DeciderDfa,
     rule_of_pattern: Vec<u32>,
 ) -> Result<DeciderChunk, AutomatonDecodeError> {
     let patterns = match &dfa {
         DeciderDfa::Dense(dfa) => dfa.pattern_len(),
         DeciderDfa::Sparse(dfa) => dfa.pattern_len(),
     };
+    let dfa = dfa.clone();
     if patterns != rule_of_pattern.len() {
         return Err(corrupt(
             "a decider's pattern table does not match its automaton",
         ));
     }
     Ok(Chunk::Compiled {
-        dfa: Box::new(dfa),
+        dfa,
         table: DeciderTable { rule_of_pattern },
     })
 }
@@ -232,6 +290,8 @@ fn corrupt(what: &str) -> AutomatonDecodeError {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// The distinct DFAs, each validated once and shared by the chunks that use it.
+    pool: Vec<DeciderDfa>,
 }
 
 impl Reader<'_> {
@@ -249,34 +309,36 @@ impl Reader<'_> {
     }
 
     fn word(&mut self) -> Result<u32, AutomatonDecodeError> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        let mut value: u32 = 0;
+        for shift in [0, 7, 14, 21, 28] {
+            let byte = *self.take(1)?.first().ok_or_else(|| corrupt("truncated"))?;
+            let bits = u32::from(byte & 0x7f);
+            if shift == 28 && bits > 0x0f {
+                return Err(corrupt("an integer overflows"));
+            }
+            value |= bits << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(corrupt("an integer overflows"))
     }
 
     fn list(&mut self) -> Result<Vec<u32>, AutomatonDecodeError> {
-        let len = self.word()? as usize;
-        let body = self.take(
-            len.checked_mul(4)
-                .ok_or_else(|| corrupt("length overflow"))?,
-        )?;
-        Ok(body
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect())
+        let len = self.count()?;
+        (0..len).map(|_| self.word()).collect()
     }
 
     fn decider_chunk(&mut self, rule_count: usize) -> Result<DeciderChunk, AutomatonDecodeError> {
         Ok(match self.word()? {
             1 => {
                 let rule_of_pattern = self.ordered_rule_list(rule_count)?;
-                let body = self.bytes_field()?;
-                let (dfa, _) = sparse::DFA::from_bytes(body)
-                    .map_err(|e| AutomatonDecodeError(format!("corrupt automaton: {e}")))?;
-                decider(DeciderDfa::Sparse(dfa.to_owned()), rule_of_pattern)?
-            }
-            2 => {
-                let rule_of_pattern = self.ordered_rule_list(rule_count)?;
-                decider(DeciderDfa::Dense(self.dfa()?), rule_of_pattern)?
+                let index = self.word()? as usize;
+                let dfa = self
+                    .pool
+                    .get(index)
+                    .ok_or_else(|| corrupt("a DFA index is out of range"))?;
+                decider(dfa, rule_of_pattern)?
             }
             0 => Chunk::PerRule(self.ordered_rule_list(rule_count)?),
             _ => return Err(corrupt("unknown chunk kind")),
@@ -302,8 +364,12 @@ impl Reader<'_> {
                 {
                     return Err(corrupt("the candidate table points outside its rule list"));
                 }
+                let index = self.word()? as usize;
+                let Some(DeciderDfa::Dense(dfa)) = self.pool.get(index) else {
+                    return Err(corrupt("a gated chunk's DFA is missing or not dense"));
+                };
                 Chunk::Compiled {
-                    dfa: Box::new(self.dfa()?),
+                    dfa: Arc::clone(dfa),
                     table: CandidateTable {
                         ranges,
                         rules,
@@ -314,6 +380,49 @@ impl Reader<'_> {
             0 => Chunk::PerRule(self.ordered_rule_list(rule_count)?),
             _ => return Err(corrupt("unknown chunk kind")),
         })
+    }
+
+    /// The DFA pool: its table, then its bytes, copied once into one aligned buffer in
+    /// which regex-automata validates each DFA (dense DFAs are read as `u32`s and need
+    /// 4-byte alignment, which a file's bytes do not have; bytemuck gives the aligned
+    /// byte view without `unsafe`).
+    fn pool(&mut self) -> Result<Vec<DeciderDfa>, AutomatonDecodeError> {
+        let count = self.count()?;
+        let mut entries = Vec::with_capacity(count);
+        for _ in 0..count {
+            entries.push((self.word()?, self.word()? as usize, self.word()? as usize));
+        }
+        let blob = self.bytes_field()?;
+        let mut aligned = vec![0u32; blob.len().div_ceil(4)];
+        bytemuck::cast_slice_mut::<u32, u8>(&mut aligned)
+            .get_mut(..blob.len())
+            .ok_or_else(|| corrupt("truncated"))?
+            .copy_from_slice(blob);
+        let view = bytemuck::cast_slice::<u32, u8>(&aligned);
+        entries
+            .into_iter()
+            .map(|(kind, offset, len)| {
+                let bytes = offset
+                    .checked_add(len)
+                    .filter(|_| offset % 4 == 0 && offset + len <= blob.len())
+                    .and_then(|end| view.get(offset..end))
+                    .ok_or_else(|| corrupt("a DFA lies outside the pool"))?;
+                let invalid = |e: regex_automata::util::wire::DeserializeError| {
+                    AutomatonDecodeError(format!("corrupt automaton: {e}"))
+                };
+                match kind {
+                    DENSE => {
+                        let (dfa, _) = dense::DFA::from_bytes(bytes).map_err(invalid)?;
+                        Ok(DeciderDfa::Dense(Arc::new(dfa.to_owned())))
+                    }
+                    SPARSE => {
+                        let (dfa, _) = sparse::DFA::from_bytes(bytes).map_err(invalid)?;
+                        Ok(DeciderDfa::Sparse(Arc::new(dfa.to_owned())))
+                    }
+                    _ => Err(corrupt("unknown DFA kind")),
+                }
+            })
+            .collect()
     }
 
     fn substrings(&mut self, rule_count: usize) -> Result<SubstringDecider, AutomatonDecodeError> {
@@ -348,10 +457,10 @@ impl Reader<'_> {
         self.take(len)
     }
 
-    /// A count of parts or chunks, bounded by the bytes left (each takes at least 4).
+    /// A count of items, bounded by the bytes left (each takes at least one).
     fn count(&mut self) -> Result<usize, AutomatonDecodeError> {
         let count = self.word()? as usize;
-        if count.saturating_mul(4) > self.bytes.len().saturating_sub(self.at) {
+        if count > self.bytes.len().saturating_sub(self.at) {
             return Err(corrupt("truncated"));
         }
         Ok(count)
@@ -372,24 +481,5 @@ impl Reader<'_> {
             return Err(corrupt("rule indices are out of order"));
         }
         Ok(list)
-    }
-
-    fn dfa(&mut self) -> Result<dense::DFA<Vec<u32>>, AutomatonDecodeError> {
-        let len = self.word()? as usize;
-        let body = self.take(len)?;
-        // regex-automata reads DFAs from 4-byte-aligned memory; a bundle read from a file
-        // has no such guarantee at this offset, so copy into a u32 buffer first (bytemuck
-        // gives the aligned byte view without any unsafe code here).
-        let mut aligned = vec![0u32; len.div_ceil(4)];
-        bytemuck::cast_slice_mut::<u32, u8>(&mut aligned)
-            .get_mut(..len)
-            .ok_or_else(|| corrupt("truncated"))?
-            .copy_from_slice(body);
-        let view = bytemuck::cast_slice::<u32, u8>(&aligned)
-            .get(..len)
-            .ok_or_else(|| corrupt("truncated"))?;
-        let (dfa, _) = dense::DFA::from_bytes(view)
-            .map_err(|e| AutomatonDecodeError(format!("corrupt automaton: {e}")))?;
-        Ok(dfa.to_owned())
     }
 }

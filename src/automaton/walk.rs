@@ -52,9 +52,9 @@ fn first_in_part(
 ) -> Option<usize> {
     part.iter().find_map(|chunk| match chunk {
         Chunk::Compiled { dfa, table } => {
-            let pattern = match dfa.as_ref() {
-                DeciderDfa::Dense(dfa) => run_leftmost_first(dfa, input),
-                DeciderDfa::Sparse(dfa) => run_leftmost_first(dfa, input),
+            let pattern = match dfa {
+                DeciderDfa::Dense(dfa) => run_leftmost_first(dfa.as_ref(), input),
+                DeciderDfa::Sparse(dfa) => run_leftmost_first(dfa.as_ref(), input),
             };
             pattern.and_then(|pattern| table.rule_of_pattern.get(pattern).map(|&r| r as usize))
         }

@@ -1,43 +1,51 @@
 //! The compiled bundle: what a runtime loads instead of the YAML.
 //!
-//! Layout (version 1; integers little-endian):
+//! Layout (version 3; integers little-endian):
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 0..8 | magic `GUARDC\0B` |
-//! | 8..10 | format version (`1`) |
+//! | 8..10 | format version (`3`) |
 //! | 10..12 | flags (bit 0: signed) |
-//! | 12..16 | header length (`128`) |
+//! | 12..16 | header length (`136`) |
 //! | 16..48 | compiler version, UTF-8, zero-padded |
 //! | 48..80 | SHA-256 of the source document |
 //! | 80..84 | rule count |
 //! | 84..88 | policy section length |
 //! | 88..92 | automaton section length |
 //! | 92..96 | reserved, zero |
-//! | 96..128 | SHA-256 over bytes 0..96 and the body |
+//! | 96..128 | BLAKE3 over bytes 0..96 and the body: the bundle's identity |
+//! | 128..136 | XXH3-64 over bytes 0..128 and the body: the corruption check |
 //! | body | the policy section (rule table, gates, spans), then the automaton section |
-//! | trailer | if signed: 32-byte Ed25519 public key, 64-byte signature over header and body |
+//! | trailer | if signed: 32-byte Ed25519 public key, 64-byte signature over bytes 0..128 |
 //!
-//! The checksum covers the header too, so any flipped byte anywhere is detected; a
-//! signature trailer is always verified against its embedded key (which detects
-//! corruption there) and, when the caller supplies a trusted key, that key must be the
-//! embedded one. Loading validates everything and never panics on hostile bytes. The
-//! same policy and compiler give byte-identical bundles: nothing depends on time, hash
-//! order or the machine.
+//! Two hashes, because they answer two questions at two prices. Every load checks the
+//! XXH3 checksum (over 10 GB/s), which covers the whole header and body, so any flipped
+//! byte anywhere is detected. The BLAKE3 digest is what a signature vouches for: the
+//! signature covers the header, the header holds the digest of the body, and a signed
+//! bundle's digest is recomputed on load. An unsigned bundle has no authenticity to
+//! check (whoever can change it can recompute any hash), so its digest is only read:
+//! it names the bundle in audit records, and `guardc inspect` recomputes it. A signature
+//! trailer is always verified against its embedded key and, when the caller supplies a
+//! trusted key, that key must be the embedded one. Loading validates everything and
+//! never panics on hostile bytes. The same policy and compiler give byte-identical
+//! bundles: nothing depends on time, hash order or the machine.
 
 mod codec;
 mod policy_codec;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::automaton::Automaton;
-use crate::eval::CompiledPolicy;
+use crate::eval::{CompiledPolicy, Lineage};
 
 pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
-pub const FORMAT_VERSION: u16 = 2;
-const HEADER_LEN: usize = 128;
-const CHECKSUM_AT: usize = 96;
+pub const FORMAT_VERSION: u16 = 3;
+const HEADER_LEN: usize = 136;
+const DIGEST_AT: usize = 96;
+const CHECKSUM_AT: usize = 128;
 const TRAILER_LEN: usize = 32 + 64;
 const FLAG_SIGNED: u16 = 1;
 
@@ -61,9 +69,13 @@ impl std::fmt::Display for BundleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BundleError::NotABundle => f.write_str("not a guardc bundle (bad magic bytes)"),
+            BundleError::UnsupportedVersion(v) if *v < FORMAT_VERSION => write!(
+                f,
+                "the bundle has format version {v}, from an older guardc (this one reads version {FORMAT_VERSION}); rebuild it from its policy with `guardc build`"
+            ),
             BundleError::UnsupportedVersion(v) => write!(
                 f,
-                "unsupported bundle format version {v} (this guardc reads version {FORMAT_VERSION}); rebuild the bundle"
+                "unsupported bundle format version {v} (this guardc reads version {FORMAT_VERSION}); rebuild the bundle with this guardc or use the guardc that built it"
             ),
             BundleError::Truncated => f.write_str("the bundle is truncated"),
             BundleError::ChecksumMismatch => f.write_str(
@@ -90,7 +102,11 @@ pub struct BundleInfo {
     pub format_version: u16,
     pub compiler_version: String,
     pub source_sha256: [u8; 32],
-    pub checksum: [u8; 32],
+    /// BLAKE3 of the header's first 96 bytes and the body, as stored (recomputed on load
+    /// only for a signed bundle; see [`verify_bundle_hash`]).
+    pub bundle_blake3: [u8; 32],
+    /// XXH3-64 of the header's first 128 bytes and the body (verified on every load).
+    pub checksum: u64,
     pub rule_count: u32,
     pub policy_section_bytes: usize,
     pub automaton_section_bytes: usize,
@@ -137,19 +153,54 @@ pub fn write_bundle(
     ] {
         out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
     }
-    let mut hasher = Sha256::new();
-    hasher.update(&out);
-    hasher.update(&policy_section);
-    hasher.update(&automaton_section);
-    out.extend_from_slice(&hasher.finalize());
+    let digest = bundle_digest(&out, &[&policy_section, &automaton_section]);
+    out.extend_from_slice(&digest);
+    let checksum = bundle_checksum(&out, &[&policy_section, &automaton_section]);
+    out.extend_from_slice(&checksum.to_le_bytes());
     out.extend_from_slice(&policy_section);
     out.extend_from_slice(&automaton_section);
     if let Some(key) = signing_key {
-        let signature = key.sign(&out);
+        let signature = key.sign(out.get(..CHECKSUM_AT).unwrap_or(&[]));
         out.extend_from_slice(key.verifying_key().as_bytes());
         out.extend_from_slice(&signature.to_bytes());
     }
     out
+}
+
+/// BLAKE3 over a header prefix and the body's sections.
+fn bundle_digest(header: &[u8], sections: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(header);
+    for section in sections {
+        hasher.update(section);
+    }
+    *hasher.finalize().as_bytes()
+}
+
+/// XXH3-64 over a header prefix and the body's sections.
+fn bundle_checksum(header: &[u8], sections: &[&[u8]]) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(header);
+    for section in sections {
+        hasher.update(section);
+    }
+    hasher.digest()
+}
+
+/// Recompute an (already verified) bundle's BLAKE3 digest and compare it with its
+/// header's: what a signed load does, and what `guardc inspect` shows for any bundle.
+pub fn verify_bundle_hash(bytes: &[u8]) -> Result<[u8; 32], BundleError> {
+    let (info, body) = verify(bytes, None)?;
+    check_digest(bytes, body, &info)?;
+    Ok(info.bundle_blake3)
+}
+
+fn check_digest(bytes: &[u8], body: &[u8], info: &BundleInfo) -> Result<(), BundleError> {
+    let prefix = bytes.get(..DIGEST_AT).ok_or(BundleError::Truncated)?;
+    if bundle_digest(prefix, &[body]) != info.bundle_blake3 {
+        return Err(BundleError::ChecksumMismatch);
+    }
+    Ok(())
 }
 
 /// Read and verify a bundle's header (no decoding of the sections).
@@ -175,7 +226,11 @@ pub fn read_bundle(
     }
     let automaton = Automaton::from_bytes(automaton_bytes, policy.rules.len())
         .map_err(|e| BundleError::Automaton(e.to_string()))?;
-    Ok((CompiledPolicy::from_parts(policy, automaton), info))
+    let lineage = Lineage {
+        source_sha256: Some(info.source_sha256),
+        bundle_blake3: Some(info.bundle_blake3),
+    };
+    Ok((CompiledPolicy::from_parts(policy, automaton, lineage), info))
 }
 
 fn word(bytes: &[u8], at: usize) -> Result<u32, BundleError> {
@@ -227,15 +282,24 @@ fn verify<'a>(
     let body = bytes
         .get(HEADER_LEN..body_end)
         .ok_or(BundleError::Truncated)?;
-    let checksum = array32(bytes, CHECKSUM_AT)?;
-    let mut hasher = Sha256::new();
-    hasher.update(header.get(..CHECKSUM_AT).ok_or(BundleError::Truncated)?);
-    hasher.update(body);
-    if hasher.finalize().as_slice() != checksum {
+    let checksum = u64::from_le_bytes(
+        bytes
+            .get(CHECKSUM_AT..HEADER_LEN)
+            .and_then(|b| b.try_into().ok())
+            .ok_or(BundleError::Truncated)?,
+    );
+    let prefix = header.get(..CHECKSUM_AT).ok_or(BundleError::Truncated)?;
+    if bundle_checksum(prefix, &[body]) != checksum {
         return Err(BundleError::ChecksumMismatch);
     }
     let signer = if signed {
-        Some(verify_signature(bytes, body_end, trusted_key)?)
+        // The signature covers the header; the header's digest covers the body.
+        let key = verify_signature(bytes, body_end, trusted_key)?;
+        let prefix = header.get(..DIGEST_AT).ok_or(BundleError::Truncated)?;
+        if bundle_digest(prefix, &[body]) != array32(bytes, DIGEST_AT)? {
+            return Err(BundleError::ChecksumMismatch);
+        }
+        Some(key)
     } else if trusted_key.is_some() {
         return Err(BundleError::Unsigned);
     } else {
@@ -249,6 +313,7 @@ fn verify<'a>(
         format_version: version,
         compiler_version,
         source_sha256: array32(bytes, 48)?,
+        bundle_blake3: array32(bytes, DIGEST_AT)?,
         checksum,
         rule_count: word(bytes, 80)?,
         policy_section_bytes: policy_len,
@@ -272,7 +337,7 @@ fn verify_signature(
             .ok_or(BundleError::Truncated)?,
     );
     let embedded = VerifyingKey::from_bytes(&key_bytes).map_err(|_| BundleError::BadSignature)?;
-    let signed_bytes = bytes.get(..body_end).ok_or(BundleError::Truncated)?;
+    let signed_bytes = bytes.get(..CHECKSUM_AT).ok_or(BundleError::Truncated)?;
     embedded
         .verify(signed_bytes, &Signature::from_bytes(&signature_bytes))
         .map_err(|_| BundleError::BadSignature)?;

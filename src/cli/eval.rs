@@ -82,7 +82,7 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         args: Some(&call_args),
     };
     let decision = compiled.decide(&request);
-    let record = DecisionRecord::new(&decision, policy, &request);
+    let record = DecisionRecord::new(&decision, policy, &request).with_lineage(compiled.lineage());
     if args.explain {
         print_trace(policy, &trace(policy, &request).1);
     }
@@ -144,7 +144,9 @@ fn load_policy(
     }
     let loaded = load_bytes(&path.display().to_string(), &bytes);
     match loaded.policy {
-        Some(policy) if !loaded.has_errors() => Some(CompiledPolicy::new(policy)),
+        Some(policy) if !loaded.has_errors() => {
+            Some(CompiledPolicy::new(policy).with_source(&bytes))
+        }
         _ => {
             let errors: Vec<_> = loaded
                 .diagnostics
@@ -262,5 +264,17 @@ fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
             rule.effect.as_str(),
             patterns.join(", ")
         );
+        if let Some(why) = step.fail_closed {
+            let decided = if step.failed_gate.is_none() {
+                "passed"
+            } else {
+                "failed"
+            };
+            outln!(
+                "    fail-closed: a `matches` pattern could not be evaluated exactly ({}), so the conditions gate counts as {decided} for this {} rule",
+                why.describe(),
+                rule.effect.as_str()
+            );
+        }
     }
 }

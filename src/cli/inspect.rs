@@ -9,7 +9,7 @@ use super::files::{InputKind, read_input};
 use super::input::missing_magic;
 use super::keys::{self, hex};
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::bundle::{is_bundle, read_bundle};
+use crate::bundle::{is_bundle, read_bundle, verify_bundle_hash};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -59,7 +59,15 @@ pub fn run(args: InspectArgs) -> u8 {
     outln!("format version:   {}", info.format_version);
     outln!("compiler:         guardc {}", info.compiler_version);
     outln!("source sha256:    {}", hex(&info.source_sha256));
-    outln!("checksum sha256:  {} (verified)", hex(&info.checksum));
+    let digest = match verify_bundle_hash(&bytes) {
+        Ok(digest) => digest,
+        Err(err) => {
+            eprintln!("error: {}: {err}", args.bundle.display());
+            return EXIT_FAILURE;
+        }
+    };
+    outln!("bundle blake3:    {} (verified)", hex(&digest));
+    outln!("checksum xxh3:    {:016x} (verified)", info.checksum);
     match info.signer {
         Some(key) => outln!("signature:        Ed25519, key {} (verified)", hex(&key)),
         None => outln!("signature:        none"),

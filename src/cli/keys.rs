@@ -46,7 +46,7 @@ pub fn verifying_key(path: &Path) -> Result<VerifyingKey, String> {
 }
 
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::eval::hex(bytes)
 }
 
 /// A fresh signing key from the operating system's randomness.

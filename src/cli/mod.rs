@@ -11,6 +11,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod eval;
 mod explain;
 mod files;
@@ -18,6 +19,7 @@ mod input;
 mod inspect;
 mod keys;
 mod output;
+mod test;
 mod write;
 
 use std::process::ExitCode;
@@ -46,6 +48,8 @@ Examples:
   guardc build policy.yaml -o policy.bundle      compile for runtimes
   guardc eval policy.bundle 'Bash:ls'            bundles give the same answers
   guardc inspect policy.bundle --rules           header, hashes, rules; verified
+  guardc diff main:controlzero.yaml controlzero.yaml  what a branch changes
+  guardc test examples/                          policy tests and proven invariants
   guardc explain deny-and-allow                  documentation of a diagnostic";
 
 #[derive(Debug, Subcommand)]
@@ -58,10 +62,17 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Show and verify a compiled bundle.
     Inspect(inspect::InspectArgs),
+    /// Compare two policies: every change in what they decide, with a witness call.
+    Diff(diff::DiffArgs),
+    /// Run policy tests: expected decisions, proven invariants, rule coverage.
+    Test(test::TestArgs),
     /// Print the documentation of a diagnostic code or name.
     Explain(explain::ExplainArgs),
     /// Generate an Ed25519 key pair for signing bundles.
     Keygen(keys::KeygenArgs),
+    /// Run the language server over stdin/stdout (for editors; see editors/).
+    #[cfg(feature = "lsp")]
+    Lsp,
 }
 
 /// Parse the process arguments and run the command.
@@ -74,7 +85,17 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args, color),
         Command::Inspect(args) => inspect::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args, color),
+        Command::Test(args) => test::run(args, color),
         Command::Keygen(args) => keys::run_keygen(args),
+        #[cfg(feature = "lsp")]
+        Command::Lsp => match crate::lsp::run_stdio() {
+            Ok(()) => EXIT_OK,
+            Err(message) => {
+                eprintln!("error: the language server stopped: {message}");
+                EXIT_FAILURE
+            }
+        },
     };
     ExitCode::from(code)
 }

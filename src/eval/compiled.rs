@@ -8,7 +8,7 @@
 //! and differential tests hold it to that.
 
 use super::interpreter::{Gate, first_failed_gate_after_action, no_match};
-use super::{Decision, Request};
+use super::{Decision, Lineage, Request};
 use crate::automaton::{Automaton, AutomatonFallback, AutomatonLimits, GatedMatches};
 use crate::pattern::FoldedSubject;
 use crate::policy::{Policy, Rule};
@@ -38,6 +38,7 @@ pub struct CompiledPolicy {
     policy: Policy,
     automaton: Automaton,
     fallbacks: Vec<AutomatonFallback>,
+    lineage: Lineage,
 }
 
 impl CompiledPolicy {
@@ -52,15 +53,33 @@ impl CompiledPolicy {
             policy,
             automaton,
             fallbacks,
+            lineage: Lineage::default(),
         }
     }
 
+    /// The same policy, recorded as compiled from the document `source` (its SHA-256
+    /// becomes the lineage's source hash).
+    pub fn with_source(mut self, source: &[u8]) -> CompiledPolicy {
+        self.lineage = Lineage::of_source(source);
+        self
+    }
+
+    /// Which document (and bundle) this policy came from, for audit records.
+    pub fn lineage(&self) -> &Lineage {
+        &self.lineage
+    }
+
     /// Reassemble from parts read out of a bundle (no rebuild).
-    pub(crate) fn from_parts(policy: Policy, automaton: Automaton) -> CompiledPolicy {
+    pub(crate) fn from_parts(
+        policy: Policy,
+        automaton: Automaton,
+        lineage: Lineage,
+    ) -> CompiledPolicy {
         CompiledPolicy {
             policy,
             automaton,
             fallbacks: Vec::new(),
+            lineage,
         }
     }
 
@@ -170,7 +189,9 @@ impl CompiledPolicy {
     ) -> Result<CompiledPolicy, Vec<crate::diagnostics::Diagnostic>> {
         let loaded = crate::policy::load(crate::source::SourceFile::new(name, text));
         match loaded.policy {
-            Some(policy) if !loaded.has_errors() => Ok(CompiledPolicy::new(policy)),
+            Some(policy) if !loaded.has_errors() => {
+                Ok(CompiledPolicy::new(policy).with_source(text.as_bytes()))
+            }
             _ => Err(loaded.diagnostics),
         }
     }

@@ -5,8 +5,8 @@
 //! stopped it (`guardc eval --explain`). Faster evaluators must agree with it on every
 //! conformance vector and on randomized differential tests.
 
-use super::conditions_hold;
-use super::{Decision, Outcome, Request};
+use super::conditions::{ConditionsOutcome, evaluate_conditions};
+use super::{Decision, Outcome, Request, Undecided};
 use crate::pattern::folded_subject;
 use crate::policy::{Effect, Policy, Rule, Selector};
 use crate::python::{json_py_str, json_truthy};
@@ -39,6 +39,17 @@ pub struct RuleTrace {
     pub rule_index: usize,
     /// `None` when the rule passed every gate (and so decided).
     pub failed_gate: Option<Gate>,
+    /// Set when the conditions gate was decided fail-closed (passed for a deny or warn
+    /// rule, failed for an allow rule) because a `matches` condition was undecided.
+    pub fail_closed: Option<Undecided>,
+}
+
+/// The gates of one rule after its action gate: the first that failed, and whether the
+/// conditions gate was decided fail-closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GatesAfterAction {
+    failed_gate: Option<Gate>,
+    fail_closed: Option<Undecided>,
 }
 
 /// Decide a call by walking the rules in order.
@@ -64,12 +75,20 @@ fn decide_with(
     let subject = folded_subject(request.tool, request.method);
     let mut skipped_by_resource = false;
     for rule in &policy.rules {
-        let failed_gate = first_failed_gate(rule, &subject, request);
+        let gates = if rule.patterns.iter().any(|p| p.matches_subject(&subject)) {
+            gates_after_action(rule, request)
+        } else {
+            GatesAfterAction {
+                failed_gate: Some(Gate::Action),
+                fail_closed: None,
+            }
+        };
         on_rule(RuleTrace {
             rule_index: rule.index,
-            failed_gate,
+            failed_gate: gates.failed_gate,
+            fail_closed: gates.fail_closed,
         });
-        match failed_gate {
+        match gates.failed_gate {
             None => return Decision::by_rule(rule),
             Some(Gate::Resource) => skipped_by_resource = true,
             Some(_) => {}
@@ -93,33 +112,34 @@ pub fn no_match(policy: &Policy, skipped_by_resource: bool) -> Decision {
     }
 }
 
-fn first_failed_gate(rule: &Rule, folded_subject: &str, request: &Request<'_>) -> Option<Gate> {
-    if !rule
-        .patterns
-        .iter()
-        .any(|p| p.matches_subject(folded_subject))
-    {
-        return Some(Gate::Action);
-    }
-    first_failed_gate_after_action(rule, request)
-}
-
 /// Steps 2-4 of docs/language.md section 4 for a rule whose action gate matched. Shared with the
 /// compiled evaluator, which decides the action gate with its automaton.
 pub(crate) fn first_failed_gate_after_action(rule: &Rule, request: &Request<'_>) -> Option<Gate> {
+    gates_after_action(rule, request).failed_gate
+}
+
+fn gates_after_action(rule: &Rule, request: &Request<'_>) -> GatesAfterAction {
+    let failed = |gate| GatesAfterAction {
+        failed_gate: Some(gate),
+        fail_closed: None,
+    };
     if !selector_admits(&rule.clients, &selector_text(request, "client_name")) {
-        return Some(Gate::Clients);
+        return failed(Gate::Clients);
     }
     if !selector_admits(&rule.projects, &selector_text(request, "project_id")) {
-        return Some(Gate::Projects);
+        return failed(Gate::Projects);
     }
     if !resource_admits(&rule.resources, request) {
-        return Some(Gate::Resource);
+        return failed(Gate::Resource);
     }
-    if !conditions_hold(&rule.conditions, request) {
-        return Some(Gate::Conditions);
+    let outcome = evaluate_conditions(&rule.conditions, request);
+    GatesAfterAction {
+        failed_gate: (!outcome.gate_passes(rule.effect)).then_some(Gate::Conditions),
+        fail_closed: match outcome {
+            ConditionsOutcome::Undecided(why) => Some(why),
+            _ => None,
+        },
     }
-    None
 }
 
 /// `context[key]`, with missing and falsy values read as `""` (docs/language.md section 4, step 2).

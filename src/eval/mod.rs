@@ -9,16 +9,19 @@ mod compiled;
 mod conditions;
 mod decision;
 mod interpreter;
+mod lineage;
 mod record;
 mod request;
 
 pub use batch::{BatchStats, MAX_REQUEST_LINE_BYTES, decide_json_lines, decide_json_lines_within};
 pub use compiled::CompiledPolicy;
 pub use conditions::{
-    CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex, conditions_hold,
+    CompiledRegex, ConditionsOutcome, RegexRefusal, RegexVerdict, Undecided, Untranslatable,
+    compile_condition_regex, conditions_hold, evaluate_conditions,
 };
 pub(crate) use conditions::{in_items, operand_text};
 pub use decision::{Decision, Outcome};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
+pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;
 pub use request::{JsonMap, Request};

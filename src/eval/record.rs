@@ -2,13 +2,14 @@
 //!
 //! Field order and names are part of the output contract (README.md "Output formats (stable)"): `effect,
 //! policy_id, reason_code, reason, hitl_eligible, evaluated_rules`, then the deciding
-//! rule's `rule_index` and `line` for audit lineage.
+//! rule's `rule_index` and `line` for audit lineage, and, when the caller adds them with
+//! [`DecisionRecord::with_lineage`], the policy's `policy_sha256` and `bundle_blake3`.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{Decision, Request};
+use super::{Decision, Lineage, Request, hex};
 use crate::policy::Policy;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -23,6 +24,12 @@ pub struct DecisionRecord<'p> {
     pub rule_index: Option<usize>,
     /// 1-based source line of the deciding rule.
     pub line: Option<u32>,
+    /// SHA-256 of the policy document (hex), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_sha256: Option<String>,
+    /// BLAKE3 of the bundle the policy was read from (hex), if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_blake3: Option<String>,
     /// Set when the request itself was malformed (batch mode): the decision is then the
     /// fail-closed deny.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +48,16 @@ impl<'p> DecisionRecord<'p> {
             evaluated_rules: decision.evaluated_rules,
             rule_index: decision.rule_index(),
             line: rule.map(|r| r.line),
+            policy_sha256: None,
+            bundle_blake3: None,
             error: None,
         }
+    }
+
+    /// The record with the policy's hashes next to the rule (audit lineage).
+    pub fn with_lineage(mut self, lineage: &Lineage) -> Self {
+        self.policy_sha256 = lineage.source_sha256.as_ref().map(|h| hex(h));
+        self.bundle_blake3 = lineage.bundle_blake3.as_ref().map(|h| hex(h));
+        self
     }
 }

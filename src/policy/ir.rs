@@ -4,9 +4,9 @@
 //! folded patterns, policy ids, default reasons, Python truthiness of the approval
 //! flag), so evaluation does no string building and the bundle can store the IR as is.
 
-use crate::eval::CompiledRegex;
 use crate::pattern::{Glob, ToolPattern};
 use crate::python::PyValue;
+use crate::python::re::CompiledRegex;
 use crate::source::Span;
 
 /// The effect of a rule or of the no-match default.
@@ -148,7 +148,7 @@ pub enum ConditionTest {
         /// Python truthiness of `case_insensitive`.
         case_insensitive: bool,
         /// For `matches`: the operand compiled once, at load time, by
-        /// [`crate::eval::compile_condition_regex`]`(value or None, case_insensitive)`.
+        /// [`crate::python::re::compile_condition_regex`]`(value or None, case_insensitive)`.
         /// `None` for the other operators, or when not compiled (the evaluator then
         /// compiles on every evaluation).
         regex: Option<CompiledRegex>,
@@ -161,7 +161,7 @@ impl ConditionTest {
     pub fn envelope(op: Operator, value: Option<PyValue>, case_insensitive: bool) -> ConditionTest {
         let regex = (op == Operator::Matches)
             .then(|| {
-                crate::eval::compile_condition_regex(
+                crate::python::re::compile_condition_regex(
                     value.as_ref().unwrap_or(&PyValue::None),
                     case_insensitive,
                 )

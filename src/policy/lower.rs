@@ -11,7 +11,6 @@ use super::validate::resolve::{
     EffectSource, effect_source, effective_conditions, envelope_op, first_truthy, truthy,
 };
 use super::{Condition, ConditionTest, Effect, Operator, Policy, Rule, RuleSpans, Selector};
-use crate::eval::compile_condition_regex;
 use crate::pattern::{Glob, ToolPattern};
 use crate::python::{PyValue, py_strip};
 use crate::source::{SourceFile, Span};
@@ -141,28 +140,14 @@ fn condition_test(field: &str, value: &Node) -> Option<ConditionTest> {
         let op = Operator::parse(op.as_str()?)?;
         let operand = envelope.get("value").map(PyValue::from_node);
         let case_insensitive = envelope.get("case_insensitive").is_some_and(truthy);
-        // Compiled once here so that evaluation never compiles; a missing operand is
-        // Python `None`, whose text `None` is what the reference would search for.
-        let regex = (op == Operator::Matches).then(|| {
-            compile_condition_regex(operand.as_ref().unwrap_or(&PyValue::None), case_insensitive)
-        });
-        return Some(ConditionTest::Operator {
-            op,
-            value: operand,
-            case_insensitive,
-            regex: regex.flatten(),
-        });
+        // The `matches` operand is compiled here, once, by the constructor the bundle
+        // reader also uses.
+        return Some(ConditionTest::envelope(op, operand, case_insensitive));
     }
-    let text = PyValue::from_node(value).py_str();
-    // The reference compares the casefolded key, so `INPUT_TEXT:` gets the substring
-    // semantics too (while the value is still looked up under the key as written).
-    let substring =
-        crate::pattern::casefold(field) == "input_text" && !text.contains(['*', '?', '[']);
-    Some(ConditionTest::Glob {
-        glob: Glob::parse(&text),
-        text,
-        substring,
-    })
+    Some(ConditionTest::scalar(
+        field,
+        PyValue::from_node(value).py_str(),
+    ))
 }
 
 /// The decision texts of a rule (README "Decision fields").

@@ -10,6 +10,7 @@
 mod float_format;
 mod float_parse;
 mod int_parse;
+pub mod re;
 mod truth;
 mod value;
 

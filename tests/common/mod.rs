@@ -38,6 +38,14 @@ pub fn vector_files(folder: &str) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// One vector file under `fixtures/conformance/`, by its relative path.
+pub fn vector_file(path: &str) -> Value {
+    let path = fixtures().join("conformance").join(path);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
 /// The policy of a case as the document a user would have written: `policy` as a
 /// `.json` file, `policy_yaml` verbatim as a `.yaml` file.
 pub fn case_source(case: &Value) -> SourceFile {

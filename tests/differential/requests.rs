@@ -157,7 +157,10 @@ fn condition_value(glob: Option<&str>, rng: &mut Rng) -> Value {
     if let Some(glob) = glob.filter(|_| rng.chance(50)) {
         return Value::String(expand(glob, rng));
     }
-    match rng.below(20) {
+    match rng.below(23) {
+        19 => json!("sudo rm --dry"),
+        20 => json!("ǣ"),
+        21 => json!("x".repeat(120)),
         0 => json!("sudo rm"),
         1 => json!("rm -rf"),
         2 => json!("prod"),

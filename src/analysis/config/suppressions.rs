@@ -240,6 +240,11 @@ fn resolve_codes(
 fn parse_suppression(comment: &Comment<'_>) -> Option<Parsed> {
     let text = comment.text;
     let body = text.trim_start().strip_prefix("guardc:")?;
+    // `# guardc: expect ...` is an expectation the language server checks, not a
+    // suppression.
+    if body.trim_start().starts_with("expect") {
+        return None;
+    }
     let whole = comment.trimmed_span();
     let list = body
         .trim_start()

@@ -25,8 +25,9 @@ mod go_schema_portability;
 mod go_witness;
 mod hook_subject_mismatch;
 mod non_string_identity;
+mod regex_fails_closed;
 mod support;
-mod tool_families;
+pub mod tool_families;
 mod unknown_key;
 mod unknown_tool;
 mod yaml11_literal;
@@ -72,4 +73,5 @@ pub static FINDINGS: &[&Finding] = &[
     &go_glob_portability::FINDING,
     &go_schema_portability::FINDING,
     &unknown_tool::FINDING,
+    &regex_fails_closed::FINDING,
 ];

@@ -42,6 +42,16 @@ pub use decode::Call;
 pub use encode::GateId;
 pub use limits::AnalysisLimits;
 
+// The exact building blocks the policy comparison and the invariant proofs reuse.
+pub(crate) use decode::Decoder as RequestDecoder;
+pub(crate) use domain::{ABSENT, SEP, domain as request_domain};
+pub(crate) use encode::{Layout as RequestLayout, is_opaque, rule_language};
+
+/// Every request: the language of a search that must visit the whole request space.
+pub(crate) fn any_request() -> Hir {
+    domain::any_bytes()
+}
+
 use regex_syntax::hir::Hir;
 
 use crate::diagnostics::Witness;

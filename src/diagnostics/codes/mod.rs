@@ -7,7 +7,8 @@
 //! test and any editor integration read.
 //!
 //! Numbering: `GC00xx` reading documents (syntax, encoding, limits), `GC01xx` load errors
-//! (the reference refuses the document), `GC02xx` and up analyzer findings.
+//! (the reference refuses the document), `GC02xx` to `GC05xx` analyzer findings, `GC07xx`
+//! the CI gates (`guardc diff`, `guardc test`).
 
 pub mod schema;
 pub mod syntax;

@@ -7,41 +7,92 @@
 //! `*?[`), and an envelope dispatches to the operator table ([`operators`]). Conditions
 //! are checked in order and the first failure stops the walk, which is unobservable
 //! except in speed: no operator has side effects.
+//!
+//! One operator can be undecided: a `matches` whose pattern guardc cannot honour
+//! exactly, or whose search hits the backtracking limit ([`RegexVerdict::Undecided`]).
+//! The conditions are then undecided unless another one fails (which settles them), and
+//! the gate is decided fail-closed ([`conditions_hold`]): passed for a deny or warn rule,
+//! failed for an allow rule.
 
 mod lookup;
 mod numeric;
 mod operators;
-mod pyre;
 
 use serde_json::Value;
 
 use super::Request;
-use crate::policy::{Condition, ConditionTest};
+use crate::policy::{Condition, ConditionTest, Effect};
 use crate::python::json_py_str;
 
+pub use crate::python::re::{
+    CompiledRegex, RegexRefusal, RegexVerdict, Undecided, Untranslatable, compile_condition_regex,
+};
 pub(crate) use operators::{in_items, operand_text};
-pub use pyre::{CompiledRegex, RegexRefusal, Untranslatable, compile_condition_regex};
 
 use lookup::Fields;
 use operators::Envelope;
 
-/// Whether all `conditions` hold for `request` (true for none).
-pub fn conditions_hold(conditions: &[Condition], request: &Request<'_>) -> bool {
-    if conditions.is_empty() {
-        return true;
-    }
-    let fields = Fields::new(request);
-    conditions.iter().all(|condition| holds(condition, &fields))
+/// What the conditions of a rule decide for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConditionsOutcome {
+    Hold,
+    Fail,
+    /// No condition fails, and at least one is undecided (the first one's reason).
+    Undecided(Undecided),
 }
 
-fn holds(condition: &Condition, fields: &Fields<'_>) -> bool {
+impl ConditionsOutcome {
+    /// The gate, decided fail-closed when undecided: a deny or warn rule applies, an allow
+    /// rule does not.
+    pub fn gate_passes(self, effect: Effect) -> bool {
+        match self {
+            ConditionsOutcome::Hold => true,
+            ConditionsOutcome::Fail => false,
+            ConditionsOutcome::Undecided(_) => effect != Effect::Allow,
+        }
+    }
+}
+
+/// Whether the conditions gate of a rule with `effect` passes for `request` (true for
+/// no conditions), undecided conditions counted fail-closed.
+pub fn conditions_hold(conditions: &[Condition], effect: Effect, request: &Request<'_>) -> bool {
+    evaluate_conditions(conditions, request).gate_passes(effect)
+}
+
+/// What `conditions` decide for `request`: they hold when every one does.
+pub fn evaluate_conditions(conditions: &[Condition], request: &Request<'_>) -> ConditionsOutcome {
+    if conditions.is_empty() {
+        return ConditionsOutcome::Hold;
+    }
+    let fields = Fields::new(request);
+    let mut undecided = None;
+    for condition in conditions {
+        match holds(condition, &fields) {
+            ConditionsOutcome::Hold => {}
+            ConditionsOutcome::Fail => return ConditionsOutcome::Fail,
+            ConditionsOutcome::Undecided(why) => {
+                undecided.get_or_insert(why);
+            }
+        }
+    }
+    undecided.map_or(ConditionsOutcome::Hold, ConditionsOutcome::Undecided)
+}
+
+fn holds(condition: &Condition, fields: &Fields<'_>) -> ConditionsOutcome {
     let value = fields.get(&condition.field);
+    let decided = |holds: bool| {
+        if holds {
+            ConditionsOutcome::Hold
+        } else {
+            ConditionsOutcome::Fail
+        }
+    };
     match &condition.test {
         ConditionTest::Glob {
             text,
             glob,
             substring,
-        } => value.is_some_and(|value| scalar_holds(value, text, glob, *substring)),
+        } => decided(value.is_some_and(|value| scalar_holds(value, text, glob, *substring))),
         ConditionTest::Operator {
             op,
             value: operand,

@@ -10,7 +10,7 @@
 //! | `equals` | `str(v) == str(o)` |
 //! | `contains` | `str(o)` is a substring of `str(v)` |
 //! | `glob` | `fnmatchcase(str(v), str(o))` |
-//! | `matches` | `re.search(str(o), str(v)[:8192])`, never for a pattern over 1024 code points or one `re` refuses |
+//! | `matches` | `re.search(str(o), str(v)[:8192])`, never for a pattern over 1024 code points or one `re` refuses; undecided for a pattern guardc cannot honour or a search over the backtracking limit |
 //!
 //! `case_insensitive` casefolds both texts (`str.casefold`, so `ß` equals `SS` and final
 //! sigma equals sigma) for the string ops and `in`/`not_in`, and adds `re.IGNORECASE`
@@ -21,10 +21,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
+use super::ConditionsOutcome;
 use super::numeric::{in_range, json_as_float, operand_as_float, range_bounds};
-use super::pyre::CompiledRegex;
 use crate::pattern::{Glob, casefold};
 use crate::policy::Operator;
+use crate::python::re::{CompiledRegex, RegexVerdict};
 use crate::python::{PyValue, json_py_str, py_strip};
 
 /// One envelope, borrowed from the IR.
@@ -42,12 +43,28 @@ const NONE: &PyValue = &PyValue::None;
 
 impl Envelope<'_> {
     /// Whether the condition holds for the field value `value` (`None`: missing).
-    pub fn holds(&self, value: Option<&Value>) -> bool {
-        match (self.op, value) {
+    pub fn holds(&self, value: Option<&Value>) -> ConditionsOutcome {
+        let holds = match (self.op, value) {
             (Operator::Exists, value) => value.is_some(),
             (Operator::NotExists, value) => value.is_none(),
             (_, None) => false,
+            (Operator::Matches, Some(value)) => return self.matches(value),
             (op, Some(value)) => self.holds_for(op, value),
+        };
+        if holds {
+            ConditionsOutcome::Hold
+        } else {
+            ConditionsOutcome::Fail
+        }
+    }
+
+    /// `matches`: the only operator that can be undecided.
+    fn matches(&self, value: &Value) -> ConditionsOutcome {
+        let (text, pattern) = self.texts(value, self.operand.unwrap_or(NONE));
+        match self.search(&pattern, &text) {
+            RegexVerdict::Found => ConditionsOutcome::Hold,
+            RegexVerdict::NotFound => ConditionsOutcome::Fail,
+            RegexVerdict::Undecided(why) => ConditionsOutcome::Undecided(why),
         }
     }
 
@@ -69,26 +86,30 @@ impl Envelope<'_> {
         }
     }
 
-    /// `equals`, `contains`, `glob`, `matches`: on `str()` texts, casefolded if asked.
+    /// `equals`, `contains`, `glob`: on `str()` texts, casefolded if asked.
     fn text_op(&self, op: Operator, value: &Value, operand: &PyValue) -> bool {
-        let (text, pattern) = (json_py_str(value), operand_text(operand));
-        let (text, pattern) = if self.case_insensitive {
-            (fold(text), fold(pattern))
-        } else {
-            (text, pattern)
-        };
+        let (text, pattern) = self.texts(value, operand);
         match op {
             Operator::Equals => text == pattern,
             Operator::Contains => text.contains(pattern.as_ref()),
             Operator::Glob => Glob::parse(&pattern).matches(&text),
-            Operator::Matches => self.search(&pattern, &text),
             _ => false,
+        }
+    }
+
+    /// `str(value)` and `str(operand)`, casefolded when case-insensitive.
+    fn texts<'a>(&self, value: &'a Value, operand: &'a PyValue) -> (Cow<'a, str>, Cow<'a, str>) {
+        let (text, pattern) = (json_py_str(value), operand_text(operand));
+        if self.case_insensitive {
+            (fold(text), fold(pattern))
+        } else {
+            (text, pattern)
         }
     }
 
     /// `matches`, with the load-time program when there is one for this operand.
     /// `pattern` and `text` are already casefolded when case-insensitive.
-    fn search(&self, pattern: &str, text: &str) -> bool {
+    fn search(&self, pattern: &str, text: &str) -> RegexVerdict {
         match self.regex {
             Some(compiled) if compiled.is_for(pattern, self.case_insensitive) => {
                 compiled.search(text)

@@ -25,7 +25,7 @@ fn check(op: Operator, operand: Option<PyValue>, ci: bool, cases: &[(Option<Valu
     };
     for (value, expected) in cases {
         assert_eq!(
-            envelope.holds(value.as_ref()),
+            envelope.holds(value.as_ref()) == super::super::ConditionsOutcome::Hold,
             *expected,
             "{op:?} {operand:?} (ci={ci}) on {value:?}"
         );

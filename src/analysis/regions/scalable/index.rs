@@ -237,7 +237,7 @@ pub fn gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> bool {
         && selector_admits(&rule.clients, &context_text(request, "client_name"))
         && selector_admits(&rule.projects, &context_text(request, "project_id"))
         && resource_admits(&rule.resources, request)
-        && conditions_hold(&rule.conditions, request)
+        && conditions_hold(&rule.conditions, rule.effect, request)
 }
 
 /// [`gates_pass`] with only the exactly modelled conditions: whether the call is in
@@ -253,7 +253,7 @@ pub fn encoded_gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> 
         && selector_admits(&rule.clients, &context_text(request, "client_name"))
         && selector_admits(&rule.projects, &context_text(request, "project_id"))
         && resource_admits(&rule.resources, request)
-        && conditions_hold(&exact, request)
+        && conditions_hold(&exact, rule.effect, request)
 }
 
 fn selector_admits(selector: &Selector, text: &str) -> bool {
