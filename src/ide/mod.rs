@@ -50,7 +50,7 @@ pub struct TextEdit {
 #[derive(Debug)]
 pub struct Analysis {
     pub loaded: LoadResult,
-    /// For a document that does not load: its loadable prefix (see [`recover`]), which
+    /// For a document that does not load: its loadable prefix (see `recover`), which
     /// hover, hints and the outline read instead; byte offsets are the document's own.
     pub recovered: Option<LoadResult>,
     pub diagnostics: Vec<Diagnostic>,

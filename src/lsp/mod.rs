@@ -1,11 +1,11 @@
 //! `guardc lsp`: the language server, a thin shell over the [`crate::ide`] layer.
 //!
 //! It holds the open documents (with their versions), converts positions in one place
-//! ([`position`]), reads `guardc.toml` levels ([`config`]), and dispatches each request
+//! (`position`), reads `guardc.toml` levels (`config`), and dispatches each request
 //! to a plain `ide` function; the results are converted to protocol values
-//! ([`convert`]). It runs on `lsp-server`, the synchronous transport of rust-analyzer
+//! (`convert`). It runs on `lsp-server`, the synchronous transport of rust-analyzer
 //! and ruff: messages are handled in order on one thread, which is what makes the
-//! cancellation scheme of [`server`] simple (see ARCHITECTURE.md).
+//! cancellation scheme of `server` simple (see ARCHITECTURE.md).
 
 mod config;
 mod convert;

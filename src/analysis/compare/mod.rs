@@ -4,7 +4,7 @@
 //! on both sides.
 //!
 //! Exact over the request space for rules the encoding models exactly: the two rule
-//! lists are aligned ([`align`]), only calls some unaligned rule matches can change, and
+//! lists are aligned (`align.rs`), only calls some unaligned rule matches can change, and
 //! those are enumerated class by class by an on-the-fly product search ([`product`]),
 //! shortest request first. A rule with opaque gates (regexes, numbers, `input_text`)
 //! may or may not match the calls of its class; a pair that involves one is reported

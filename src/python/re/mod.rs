@@ -4,7 +4,7 @@
 //! and the field text when `case_insensitive` is truthy, refuses a pattern longer than
 //! 1024 code points, truncates the text to its first 8192 code points, and runs
 //! `re.search(pattern, text, re.IGNORECASE if case_insensitive else 0)`; a pattern `re`
-//! refuses (`re.error`) never matches. This module does the same: [`translate`] rewrites
+//! refuses (`re.error`) never matches. This module does the same: `translate` rewrites
 //! the pattern into `fancy-regex` syntax (documenting the few remaining differences) and
 //! [`CompiledRegex`] compiles it once per condition, at load time.
 //!
