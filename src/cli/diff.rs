@@ -7,7 +7,7 @@ use std::process::Command;
 use clap::Args;
 
 use super::files::{InputKind, read_input};
-use super::output::{ColorChoice, eprint_diagnostics, errln, outln};
+use super::output::{ColorChoice, eprint_load_errors, errln, outln};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::compare::{
     ChangeClass, ProductLimits, Side, diff, diff_diagnostics, diff_json, render_diff_human,
@@ -130,19 +130,7 @@ fn load_side(spec: &str, color: ColorChoice) -> Option<LoadResult> {
     if loaded.policy.is_some() && !loaded.has_errors() {
         return Some(loaded);
     }
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    eprint_diagnostics(
-        &FileReport {
-            source: &loaded.source,
-            diagnostics: &errors,
-        },
-        color,
-    );
+    eprint_load_errors(&loaded, color);
     errln!("error: {spec} did not load; nothing was compared");
     None
 }

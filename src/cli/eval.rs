@@ -10,10 +10,10 @@ use clap::Args;
 use super::files::{InputKind, ReadProblem, open_regular, read_input};
 use super::input::{NotAPolicy, missing_magic, named_like_bundle};
 use super::keys;
-use super::output::{ColorChoice, eprint_diagnostics};
+use super::output::{ColorChoice, eprint_load_errors};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::{is_bundle, read_bundle};
-use crate::diagnostics::render::{FileReport, json_string};
+use crate::diagnostics::render::json_string;
 use crate::eval::{
     CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, decide_json_lines, trace,
 };
@@ -148,19 +148,7 @@ fn load_policy(
             Some(CompiledPolicy::new(policy).with_source(&bytes))
         }
         _ => {
-            let errors: Vec<_> = loaded
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            eprint_diagnostics(
-                &FileReport {
-                    source: &loaded.source,
-                    diagnostics: &errors,
-                },
-                color,
-            );
+            eprint_load_errors(&loaded, color);
             errln!(
                 "error: {} did not load; no call was decided",
                 path.display()

@@ -85,6 +85,24 @@ pub fn eprint_diagnostics(report: &FileReport<'_>, color: ColorChoice) {
     let _ = out.finish();
 }
 
+/// Print only the errors of a document that did not load (the commands that need a
+/// policy, not a report, show why they stopped and nothing else).
+pub fn eprint_load_errors(loaded: &crate::policy::LoadResult, color: ColorChoice) {
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    eprint_diagnostics(
+        &FileReport {
+            source: &loaded.source,
+            diagnostics: &errors,
+        },
+        color,
+    );
+}
+
 /// Write to stdout, control characters escaped; a closed pipe (`guardc explain … |
 /// head`) ends the process quietly with success instead of panicking, as command-line
 /// tools are expected to.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::files::{InputKind, read_input};
-use super::output::{ColorChoice, eprint_diagnostics, errln, outln};
+use super::output::{ColorChoice, eprint_diagnostics, eprint_load_errors, errln, outln};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::compare::ProductLimits;
 use crate::analysis::policy_tests::render::{junit, render_suite_human, suite_json};
@@ -219,19 +219,7 @@ fn load_policy(path: &Path, color: ColorChoice) -> Option<Policy> {
     match loaded.policy {
         Some(policy) if !loaded.has_errors() => Some(policy),
         _ => {
-            let errors: Vec<_> = loaded
-                .diagnostics
-                .iter()
-                .filter(|d| d.is_error())
-                .cloned()
-                .collect();
-            eprint_diagnostics(
-                &FileReport {
-                    source: &loaded.source,
-                    diagnostics: &errors,
-                },
-                color,
-            );
+            eprint_load_errors(&loaded, color);
             errln!("error: {} did not load; no test was run", path.display());
             None
         }
