@@ -18,6 +18,7 @@ use std::io::{BufRead, Write};
 use serde::Deserialize;
 
 use super::{CompiledPolicy, Decision, DecisionRecord, JsonMap, Request};
+use crate::diagnostics::render::write_json;
 
 /// Longest request line decided, in bytes, without its line break. Far above any real
 /// call (arguments carrying a whole file are a few MiB); a longer line is decided
@@ -92,7 +93,9 @@ pub fn decide_json_lines_within(
         };
         stats.decided += 1;
         stats.malformed += usize::from(record.error.is_some());
-        serde_json::to_writer(&mut output, &record).map_err(std::io::Error::other)?;
+        // One decision per line, whatever the call's text holds: control characters and
+        // Unicode line breaks are `\u`-escaped, so no reader splits a record.
+        write_json(&mut output, &record, false)?;
         output.write_all(b"\n")?;
     }
     output.flush()?;

@@ -80,8 +80,9 @@ pub fn display_text(text: &str, max_chars: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A serde_json formatter that also `\u`-escapes DEL, the C1 controls and the
-/// bidirectional controls inside strings; the value read back is unchanged.
+/// A serde_json formatter that also `\u`-escapes DEL, the C1 controls, the
+/// bidirectional controls and the line and paragraph separators inside strings; the
+/// value read back is unchanged.
 #[derive(Debug, Clone)]
 pub struct SafeJsonFormatter<F> {
     inner: F,
@@ -132,7 +133,13 @@ impl<F: Formatter> Formatter for SafeJsonFormatter<F> {
         fragment: &str,
     ) -> io::Result<()> {
         let mut rest = fragment;
-        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_control(c)) {
+        // LS and PS are escaped too: a reader that splits JSON lines on every Unicode
+        // line break (Python's `str.splitlines`, JavaScript before ES2019) would cut a
+        // record in two.
+        while let Some((at, c)) = rest
+            .char_indices()
+            .find(|&(_, c)| is_control(c) || matches!(c, '\u{2028}' | '\u{2029}'))
+        {
             writer.write_all(&rest.as_bytes()[..at])?;
             write!(writer, "\\u{:04x}", u32::from(c))?;
             rest = &rest[at + c.len_utf8()..];
