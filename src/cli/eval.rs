@@ -15,7 +15,7 @@ use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::{is_bundle, read_bundle};
 use crate::diagnostics::render::json_string;
 use crate::eval::{
-    CompiledPolicy, Decision, DecisionRecord, Gate, JsonMap, Request, decide_json_lines, trace,
+    CompiledPolicy, Decision, DecisionRecord, JsonMap, Request, decide_json_lines, trace,
 };
 use crate::policy::{Policy, load_bytes};
 
@@ -235,34 +235,7 @@ fn print_summary(record: &DecisionRecord<'_>, request: &Request<'_>, decision: &
 
 fn print_trace(policy: &Policy, steps: &[crate::eval::RuleTrace]) {
     outln!("trace:");
-    for step in steps {
-        let Some(rule) = policy.rules.get(step.rule_index) else {
-            continue;
-        };
-        let patterns: Vec<&str> = rule.patterns.iter().map(|p| p.raw.as_str()).collect();
-        let verdict = match step.failed_gate {
-            None => "decides".to_owned(),
-            Some(Gate::Action) => "skipped: no pattern matches the subject".to_owned(),
-            Some(gate) => format!("skipped: {} gate failed", gate.as_str()),
-        };
-        outln!(
-            "  rules[{}] line {:<4} {:<5} {:<30} {verdict}",
-            rule.index,
-            rule.line,
-            rule.effect.as_str(),
-            patterns.join(", ")
-        );
-        if let Some(why) = step.fail_closed {
-            let decided = if step.failed_gate.is_none() {
-                "passed"
-            } else {
-                "failed"
-            };
-            outln!(
-                "    fail-closed: a `matches` pattern could not be evaluated exactly ({}), so the conditions gate counts as {decided} for this {} rule",
-                why.describe(),
-                rule.effect.as_str()
-            );
-        }
+    for line in crate::eval::trace_lines(policy, steps).lines() {
+        outln!("{line}");
     }
 }

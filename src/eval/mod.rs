@@ -12,6 +12,7 @@ mod interpreter;
 mod lineage;
 mod record;
 mod request;
+mod trace_text;
 
 pub use batch::{BatchStats, MAX_REQUEST_LINE_BYTES, decide_json_lines, decide_json_lines_within};
 pub use compiled::CompiledPolicy;
@@ -25,3 +26,4 @@ pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
 pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;
 pub use request::{JsonMap, Request};
+pub use trace_text::trace_lines;

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::Analysis;
-use crate::eval::{DecisionRecord, Gate, Request, trace};
+use crate::eval::{DecisionRecord, Request, trace};
 use crate::policy::{Effect, Policy};
 use crate::python::str_repr;
 use crate::source::Span;
@@ -86,28 +86,9 @@ pub fn decide_call(analysis: &Analysis, call: &str) -> Option<DecideOutcome> {
     })
 }
 
-/// One line per rule tried: its effect, patterns and which gate stopped it.
+/// The evaluator's trace text, and a last line when no rule decides.
 fn trace_lines(policy: &Policy, steps: &[crate::eval::RuleTrace]) -> String {
-    let mut text = String::new();
-    for step in steps {
-        let Some(rule) = policy.rules.get(step.rule_index) else {
-            continue;
-        };
-        let patterns: Vec<&str> = rule.patterns.iter().map(|p| p.raw.as_str()).collect();
-        let verdict = match step.failed_gate {
-            None => "decides".to_owned(),
-            Some(Gate::Action) => "skipped: no pattern matches the subject".to_owned(),
-            Some(gate) => format!("skipped: {} gate failed", gate.as_str()),
-        };
-        let _ = writeln!(
-            text,
-            "  rules[{}] line {:<4} {:<5} {:<30} {verdict}",
-            rule.index,
-            rule.line,
-            rule.effect.as_str(),
-            patterns.join(", ")
-        );
-    }
+    let mut text = crate::eval::trace_lines(policy, steps);
     if steps.iter().all(|s| s.failed_gate.is_some()) {
         text.push_str("  no rule decides: the default applies\n");
     }
