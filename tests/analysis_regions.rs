@@ -26,16 +26,6 @@ use regions_common::{
     REGION_FINDINGS, assert_witnesses_recheck, findings_with_limits, fixture_files, region_only,
 };
 
-/// Findings the per-rule engine decides exactly enough to be held to the fixtures.
-const PER_RULE_FINDINGS: &[&str] = &[
-    "unreachable-rule",
-    "dead-rule",
-    "unmatchable-rule",
-    "partially-shadowed-rule",
-    "approval-never-offered",
-    "approval-preempted",
-];
-
 fn expectation(path: &Path) -> bool {
     let name = path.file_name().unwrap().to_string_lossy();
     assert!(
@@ -46,7 +36,7 @@ fn expectation(path: &Path) -> bool {
 }
 
 #[test]
-fn fixtures_in_both_engines() {
+fn fixtures_trigger_exactly_their_finding() {
     let mut failures = Vec::new();
     for &finding in REGION_FINDINGS {
         let files = fixture_files(finding);
@@ -60,11 +50,7 @@ fn fixtures_in_both_engines() {
                 std::fs::read_to_string(&file).unwrap(),
             );
             let expected = expectation(&file);
-            let mut engines = vec![("whole-policy", AnalysisLimits::DEFAULT)];
-            if PER_RULE_FINDINGS.contains(&finding) {
-                engines.push(("per-rule", AnalysisLimits::PER_RULE));
-            }
-            for (engine, limits) in engines {
+            for (engine, limits) in [("engine", AnalysisLimits::DEFAULT)] {
                 let (policy, diagnostics) = findings_with_limits(&source, limits);
                 let found = diagnostics
                     .iter()
@@ -136,7 +122,7 @@ rules:
 /// Acceptance (a): the third rule is covered only by the union of the first two.
 #[test]
 fn rule_covered_by_the_union_of_two_rules() {
-    for limits in [AnalysisLimits::DEFAULT, AnalysisLimits::PER_RULE] {
+    for limits in [AnalysisLimits::DEFAULT] {
         let source = SourceFile::new("union.yaml", UNION_OF_TWO);
         let (policy, diagnostics) = findings_with_limits(&source, limits);
         let unreachable: Vec<&Diagnostic> = diagnostics
@@ -182,7 +168,7 @@ fn approval_rule_behind_a_broad_allow() {
     let moved = format!("{preamble}  - allow: 'Bash:*'{allow}  - deny:{deny}");
     assert!(moved.contains("escalate_on_deny: true"));
 
-    for limits in [AnalysisLimits::DEFAULT, AnalysisLimits::PER_RULE] {
+    for limits in [AnalysisLimits::DEFAULT] {
         let (policy, diagnostics) =
             findings_with_limits(&SourceFile::new("approval.yaml", moved.clone()), limits);
         let policy = policy.unwrap();

@@ -1,10 +1,8 @@
-//! Property tests of the reachability engine over random small policies, in both engines
-//! (whole-policy and per-rule):
+//! Property tests of the reachability engine over random small policies:
 //!
 //! - a rule reported unreachable or unmatchable is never the decider of any of many
 //!   generated requests (random ones, and every witness the engine produced);
 //! - a rule reported reachable (and exact) is decided by its recorded witness;
-//! - the two engines agree on which rules are unmatchable, unreachable or reachable;
 //! - every witness a finding reports re-checks with the interpreter as reported;
 //! - a rule containment the analysis claims holds for every generated request;
 //! - a `partially-shadowed-rule` claim comes with a call of the rule decided earlier by
@@ -24,7 +22,7 @@
 mod regions_common;
 
 use guardc::analysis::Context;
-use guardc::analysis::regions::{AnalysisLimits, Call, Reach, RegionMap, matches_rule};
+use guardc::analysis::regions::{AnalysisLimits, Call, Questions, Reach, RegionMap, matches_rule};
 use guardc::diagnostics::{Diagnostic, Witness};
 use guardc::eval::{JsonMap, Request, interpret};
 use guardc::policy::Policy;
@@ -356,7 +354,7 @@ proptest! {
     })]
 
     #[test]
-    fn claims_hold_in_both_engines(
+    fn claims_hold(
         text in policy_strategy(),
         probes in prop::collection::vec(probe_strategy(), 150),
     ) {
@@ -365,22 +363,15 @@ proptest! {
         let Some(policy) = loaded.policy.clone() else {
             return Err(TestCaseError::reject("the random policy does not load"));
         };
-        let whole = RegionMap::compute(&policy, &AnalysisLimits::DEFAULT);
-        let per_rule = RegionMap::compute(&policy, &AnalysisLimits::PER_RULE);
-        check_engine(&policy, &whole, &probes)?;
-        check_engine(&policy, &per_rule, &probes)?;
-        if whole.mode() == guardc::analysis::regions::Mode::WholePolicy {
-            for r in 0..policy.rules.len() {
-                let (a, b) = (kind(whole.rule(r)), kind(per_rule.rule(r)));
-                prop_assert!(
-                    a == b || a == "unknown" || b == "unknown",
-                    "rules[{r}]: whole-policy says {a}, per-rule says {b}\n{text}"
-                );
-            }
-        }
+        let regions = RegionMap::compute(
+            &policy,
+            &AnalysisLimits::DEFAULT,
+            &Questions::all(policy.rules.len()),
+        );
+        check_engine(&policy, &regions, &probes)?;
         let context = Context::new(&loaded);
         let mut requests = probes.clone();
-        for limits in [AnalysisLimits::DEFAULT, AnalysisLimits::PER_RULE] {
+        for limits in [AnalysisLimits::DEFAULT] {
             let (_, diagnostics) = findings_with_limits(&source, limits);
             assert_witnesses_recheck(&policy, &diagnostics);
             let all = all_requests(&probes, &diagnostics);

@@ -7,7 +7,7 @@
 
 use std::cell::OnceCell;
 
-use super::regions::{AnalysisLimits, ApprovalReport, Containment, RegionMap};
+use super::regions::{AnalysisLimits, ApprovalReport, Containment, Questions, RegionMap};
 use crate::policy::{LoadResult, Policy, Rule};
 use crate::syntax::{Mapping, Node};
 
@@ -18,6 +18,7 @@ pub struct Context<'a> {
     limits: AnalysisLimits,
     regions: OnceCell<Option<RegionMap>>,
     containment: OnceCell<Containment>,
+    questions: OnceCell<Questions>,
 }
 
 impl<'a> Context<'a> {
@@ -32,6 +33,7 @@ impl<'a> Context<'a> {
             limits,
             regions: OnceCell::new(),
             containment: OnceCell::new(),
+            questions: OnceCell::new(),
         }
     }
 
@@ -40,15 +42,37 @@ impl<'a> Context<'a> {
         self.loaded.policy.as_ref()
     }
 
+    /// Sets which questions the regions answer about reachable rules (the run's enabled
+    /// findings decide; see [`crate::analysis::diagnose_in`]). Without it, every question
+    /// is answered. Has no effect once the regions are computed.
+    pub fn ask(&self, questions: Questions) {
+        let _ = self.questions.set(questions);
+    }
+
     /// The reachability regions of the policy (computed on first use, then shared);
     /// `None` when the document did not load.
     pub fn regions(&self) -> Option<&RegionMap> {
         self.regions
             .get_or_init(|| {
-                self.policy()
-                    .map(|policy| RegionMap::compute(policy, &self.limits))
+                let policy = self.policy()?;
+                let questions = self.questions.get_or_init(|| Questions {
+                    redundancy: self.redundancy_candidates(),
+                    ..Questions::all(0)
+                });
+                Some(RegionMap::compute(policy, &self.limits, questions))
             })
             .as_ref()
+    }
+
+    /// Per rule: whether `redundant-rule` may report it (the rule does not name itself
+    /// with an `id`, `name`, `reason` or `reason_code`, which decisions and audit rows
+    /// show, so that removing it would change what they say).
+    pub fn redundancy_candidates(&self) -> Vec<bool> {
+        let nodes = self.rule_nodes();
+        let rules = self.policy().map_or(0, |p| p.rules.len());
+        (0..rules)
+            .map(|i| !super::findings::names_itself(nodes.get(i).copied()))
+            .collect()
     }
 
     /// Whether every request `inner` matches is also matched by `outer` (exactly, over
@@ -59,7 +83,7 @@ impl<'a> Context<'a> {
         let map = self.regions()?;
         self.containment
             .get_or_init(|| Containment::new(map, &self.limits))
-            .contains(map, outer, inner)
+            .contains(map.decoder(), outer, inner)
     }
 
     /// The approval partition (`--approvals`), from the same regions the findings used;

@@ -18,6 +18,7 @@ pub use context::Context;
 
 use crate::diagnostics::Diagnostic;
 use crate::policy::LoadResult;
+use regions::Questions;
 
 /// Run every registered finding over a loaded document.
 pub fn analyze(loaded: &LoadResult) -> Vec<Diagnostic> {
@@ -27,15 +28,29 @@ pub fn analyze(loaded: &LoadResult) -> Vec<Diagnostic> {
 /// Run every registered finding in a context the caller keeps, so analyses computed for
 /// the findings (the reachability regions) can serve the caller afterwards.
 pub fn analyze_in(context: &Context<'_>) -> Vec<Diagnostic> {
-    let mut diagnostics = run_findings(context);
+    let mut diagnostics = run_findings(context, None);
     sort_by_position(&mut diagnostics);
     diagnostics
 }
 
 /// Every registered finding's diagnostics, in the order of the table.
-fn run_findings(context: &Context<'_>) -> Vec<Diagnostic> {
+/// Runs the findings the levels leave on (every finding without levels); an allowed
+/// finding costs nothing, and the regions answer only the questions of the findings
+/// that run.
+fn run_findings(context: &Context<'_>, levels: Option<&LevelConfig>) -> Vec<Diagnostic> {
+    let enabled = |info| levels.is_none_or(|levels| levels.level_of(info).is_some());
+    context.ask(Questions {
+        overlaps: enabled(findings::OVERLAP_FINDING),
+        preempted: enabled(findings::PREEMPTION_FINDING),
+        redundancy: if enabled(findings::REDUNDANCY_FINDING) {
+            context.redundancy_candidates()
+        } else {
+            Vec::new()
+        },
+    });
     findings::FINDINGS
         .iter()
+        .filter(|finding| enabled(finding.info))
         .flat_map(|finding| (finding.run)(context))
         .collect()
 }
@@ -57,7 +72,7 @@ pub fn diagnose(loaded: &LoadResult, levels: &LevelConfig) -> Vec<Diagnostic> {
 /// [`diagnose`] in a context the caller keeps (see [`analyze_in`]).
 pub fn diagnose_in(context: &Context<'_>, levels: &LevelConfig) -> Vec<Diagnostic> {
     let loaded = context.loaded;
-    let (load, mut findings) = config::configure(loaded, run_findings(context), levels);
+    let (load, mut findings) = config::configure(loaded, run_findings(context, Some(levels)), levels);
     // Sorted once, here, after the configuration added its own findings (problems with
     // suppression comments). Load errors are not sorted: they keep the reference's order
     // (version, then settings in its fixed key order, then rules; CI compares

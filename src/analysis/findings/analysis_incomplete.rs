@@ -17,15 +17,17 @@ pub static INFO: CodeInfo = CodeInfo {
     name: "analysis-incomplete",
     level: Level::Info,
     summary: "the reachability analysis hit a limit; some rules were not decided",
-    doc: "Reports that the exact reachability analysis could not finish within its \
-limits. The analysis builds one automaton over every rule; a policy with very many \
-rules mixing `*` between different literals can make that automaton explode, in which \
-case rules are decided one at a time, and past a second budget a rule is left undecided. \
-No reachability or approval finding is made about an undecided rule, so its absence \
-proves nothing.\n\n\
-```yaml\nrules:\n  - deny: '*a*b*c*d*'\n  - deny: '*e*f*g*h*'\n  # ... thousands more like these\n```\n\n\
-Fix: usually none is needed; to get a full analysis, split the policy, or replace \
-patterns with many `*` by anchored prefixes (`github:delete_*`).",
+    doc: "Reports a rule whose reachability the analysis could not decide within its \
+limits. Each rule is decided exactly against the earlier rules that can overlap it, with \
+small automata; a rule whose own automaton would be too large (a pattern such as \
+`*a????????????????????????b*`, which must remember every character after each `a`), or \
+whose searches need more states than the per-rule budget, or that comes after the \
+document's budget is spent, is left undecided. No reachability or approval finding is made \
+about an undecided rule, so its absence proves nothing; the rule never counts as covering \
+another.\n\n\
+```yaml\nrules:\n  - allow: '*a*'\n  - deny: '*a????????????????????????b*'\n```\n\n\
+Fix: simplify the pattern (fewer `?` after a `*`, an anchored prefix such as \
+`github:delete_*`), or split the policy.",
 };
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
@@ -62,16 +64,14 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                     &INFO,
                     policy.rules.first().map_or(Span::point(0), rule_span),
                     format!(
-                        "reachability was decided rule by rule because {}: `redundant-rule` \
-                         is not checked and overlap findings may be missing",
+                        "the reachability of the rules was not decided: {}",
                         incomplete.reason
                     ),
                 )
-                .with_label("analyzed rule by rule from here")
+                .with_label("not analyzed")
                 .with_help(
-                    "unreachable and unmatchable rules are still found exactly; for the \
-                     whole-policy analysis, split the policy or replace patterns such as \
-                     `*secret*` by anchored ones (`Bash:*secret*`)",
+                    "no reachability or approval finding is made about this policy; split it \
+                     or simplify its patterns for a full analysis",
                 ),
             ),
         })

@@ -35,6 +35,14 @@ mod yaml11_literal;
 use super::Context;
 use crate::diagnostics::{CodeInfo, Diagnostic};
 
+pub(crate) use redundant_rule::names_itself;
+
+/// The findings that ask the regions more than reachability: the engine answers their
+/// questions only when they run.
+pub(crate) static OVERLAP_FINDING: &CodeInfo = &partially_shadowed_rule::INFO;
+pub(crate) static PREEMPTION_FINDING: &CodeInfo = &approval_preempted::INFO;
+pub(crate) static REDUNDANCY_FINDING: &CodeInfo = &redundant_rule::INFO;
+
 /// A registered finding: its code and the check that produces it.
 #[derive(Debug)]
 pub struct Finding {

@@ -71,7 +71,7 @@ const IDENTITY_KEYS: [&str; 4] = ["id", "name", "reason", "reason_code"];
 /// Whether a rule has an identity key of its own (whatever its value: even an empty one
 /// changes the decision's texts). A rule whose node is unknown counts as named, so that
 /// nothing is claimed about it.
-fn names_itself(node: Option<&Node>) -> bool {
+pub(crate) fn names_itself(node: Option<&Node>) -> bool {
     node.and_then(Node::as_map)
         .is_none_or(|rule| IDENTITY_KEYS.iter().any(|key| rule.get(key).is_some()))
 }

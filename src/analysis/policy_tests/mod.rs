@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::analysis::compare::ProductLimits;
 pub use crate::analysis::compare::invariants::InvariantKind;
 use crate::analysis::compare::invariants::{Proof, prove};
-use crate::analysis::regions::{AnalysisLimits, Reach, RegionMap};
+use crate::analysis::regions::{Questions, AnalysisLimits, Reach, RegionMap};
 use crate::diagnostics::Diagnostic;
 use crate::eval::{Decision, DecisionRecord, JsonMap, Request, interpret};
 use crate::policy::{Effect, Policy};
@@ -286,7 +286,7 @@ fn unknown_rule(policy: &Policy, name: &str, span: Span) -> Diagnostic {
 }
 
 fn coverage(policy: &Policy, tests: &[TestOutcome]) -> Coverage {
-    let regions = RegionMap::compute(policy, &AnalysisLimits::DEFAULT);
+    let regions = RegionMap::compute(policy, &AnalysisLimits::DEFAULT, &Questions::default());
     let rules: Vec<usize> = (0..policy.rules.len())
         .filter(|&i| matches!(regions.rule(i), Reach::Reachable(_)))
         .collect();
@@ -303,7 +303,7 @@ fn coverage(policy: &Policy, tests: &[TestOutcome]) -> Coverage {
 /// One test per reachable rule, from the analyzer's witness of the rule, expecting the
 /// decision it gets today; as test-file YAML.
 pub fn generate(policy: &Policy, policy_path: &str) -> String {
-    let regions = RegionMap::compute(policy, &AnalysisLimits::DEFAULT);
+    let regions = RegionMap::compute(policy, &AnalysisLimits::DEFAULT, &Questions::default());
     let mut out = format!("policy: {}\ntests:\n", yaml_string(policy_path));
     for index in 0..policy.rules.len() {
         let Reach::Reachable(reach) = regions.rule(index) else {

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{AnalysisLimits, FinalRef, RegionMap};
+use super::{AnalysisLimits, FinalRef, Questions, RegionMap};
 use crate::diagnostics::Witness;
 use crate::eval::Decision;
 use crate::policy::{Effect, Policy};
@@ -100,7 +100,7 @@ pub struct ApprovalReport {
 
 /// The approval partition of `policy`.
 pub fn approval_partition(policy: &Policy, limits: &AnalysisLimits) -> ApprovalReport {
-    RegionMap::compute(policy, limits).approval_partition(policy)
+    RegionMap::compute(policy, limits, &Questions::default()).approval_partition(policy)
 }
 
 impl RegionMap {
@@ -116,16 +116,15 @@ impl RegionMap {
                 examples: Vec::new(),
             })
             .collect();
-        let Some(global) = self.global() else {
-            let reason = self.incomplete().first().map_or_else(
-                || "the request automaton exceeded its limits".to_owned(),
-                |i| i.reason.clone(),
-            );
-            return ApprovalReport {
-                default_action: policy.default_action,
-                classes,
-                incomplete: Some(reason),
-            };
+        let global = match self.global(policy) {
+            Ok(global) => global,
+            Err(reason) => {
+                return ApprovalReport {
+                    default_action: policy.default_action,
+                    classes,
+                    incomplete: Some(reason),
+                };
+            }
         };
         let mut deciders: Vec<BTreeSet<Option<usize>>> = vec![BTreeSet::new(); classes.len()];
         let mut attempts = vec![0usize; classes.len()];

@@ -17,6 +17,8 @@ use super::decode::rule_matches;
 use super::domain::domain;
 use super::encode::{is_opaque, rule_language};
 use super::explore::{Domain, ExploreLimits, explore};
+use super::decode::Decoder;
+use super::scalable::covers_by_prefix;
 use super::scalable::quick::candidate_call;
 use super::{AnalysisLimits, RegionMap};
 use crate::policy::Rule;
@@ -31,23 +33,34 @@ pub struct Containment {
 
 impl Containment {
     pub fn new(map: &RegionMap, limits: &AnalysisLimits) -> Containment {
-        let limits = limits.per_rule();
+        let per_rule = limits.per_rule();
         let keys = map.decoder.layout().keys().len();
         Containment {
-            domain: Domain::new(&domain(keys), &limits).ok(),
-            limits,
+            domain: Domain::new(&domain(keys), &per_rule).ok(),
+            limits: per_rule,
+        }
+    }
+
+    /// The test over a domain automaton already built.
+    pub(super) fn with_domain(domain: Domain, limits: &AnalysisLimits) -> Containment {
+        Containment {
+            domain: Some(domain),
+            limits: limits.per_rule(),
         }
     }
 
     /// Whether every request `inner` matches is also matched by `outer`; `None` when an
     /// opaque gate leaves it open or the search hit the limits. Both rules must belong to
     /// the analyzed policy, or be copies of its rules narrowed to some of their patterns.
-    pub fn contains(&self, map: &RegionMap, outer: &Rule, inner: &Rule) -> Option<bool> {
-        let shortest = candidate_call(&map.decoder, inner, None);
+    pub fn contains(&self, decoder: &Decoder, outer: &Rule, inner: &Rule) -> Option<bool> {
+        if covers_by_prefix(outer, inner) {
+            return Some(true);
+        }
+        let shortest = candidate_call(decoder, inner, None);
         if shortest.is_some_and(|call| rule_matches(inner, &call) && !rule_matches(outer, &call)) {
             return Some(false);
         }
-        let layout = map.decoder.layout();
+        let layout = decoder.layout();
         const OUTER: u32 = 0;
         const INNER: u32 = 1;
         let languages = [

@@ -141,16 +141,6 @@ fn tail_hir(fields: Vec<Option<Hir>>) -> Hir {
     Hir::concat(parts)
 }
 
-/// The rule's language after its action gate (see [`rule_language`]): what the union
-/// of several rules shares when their tails are equal.
-pub fn rule_tail(rule: &Rule, layout: &Layout) -> Hir {
-    let mut fields = rule_fields(rule, layout, None);
-    if !fields.is_empty() {
-        fields.remove(0);
-    }
-    tail_hir(fields)
-}
-
 /// What an unconstrained field can hold: text (subject, client, project), or text or
 /// absent (resource, condition values). The domain makes both exact.
 fn unconstrained(position: usize) -> Hir {

@@ -41,6 +41,21 @@ pub struct ExploreLimits {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitHit(pub String);
 
+/// The words of a walk stopped by the budget its caller gave it (the caller knows which
+/// budget that was and says so).
+const BUDGET_SPENT: &str = "the analysis budget is spent";
+
+impl LimitHit {
+    pub fn budget() -> LimitHit {
+        LimitHit(BUDGET_SPENT.to_owned())
+    }
+
+    /// Whether the walk stopped on its caller's budget rather than a size limit.
+    pub fn is_budget(&self) -> bool {
+        self.0 == BUDGET_SPENT
+    }
+}
+
 /// The reachable final states of one automaton.
 #[derive(Debug, Clone)]
 pub struct Exploration {
@@ -89,6 +104,11 @@ pub struct Domain {
 }
 
 impl Domain {
+    /// The domain's DFA (anchored, all matches).
+    pub fn dfa(&self) -> &dense::DFA<Vec<u32>> {
+        &self.dfa
+    }
+
     pub fn new(hir: &Hir, limits: &ExploreLimits) -> Result<Domain, LimitHit> {
         Ok(Domain {
             dfa: compile(&[hir], limits)?,

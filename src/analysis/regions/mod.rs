@@ -1,31 +1,22 @@
-//! Exact reachability over the request space: the engine behind the reachability and
-//! approval findings and the approval partition: one construction answers every
-//! reachability and approval question (README.md "Reachability" and "Approval").
+//! Exact reachability over the request space: the engine behind the reachability,
+//! overlap and approval findings.
 //!
 //! 1. `domain` and `encode`: a whole request is one byte string (subject, client,
 //!    project, resource, the condition values the policy reads, separated by a byte no
 //!    text contains); each rule is a regular language over it; the *domain* is the
 //!    language of requests a runtime can send. Gates that are not regular (regexes,
 //!    numbers, derived `input_text`) are left out and make the rule *opaque*.
-//! 2. `explore`: one multi-pattern DFA over every rule, walked in lockstep with the
-//!    domain's DFA; the walk finds every final state (a class of requests every rule
-//!    treats alike), the set of rules matching there, and a shortest path to it.
-//! 3. `classify`: per rule, from the states containing it: unmatchable, unreachable
-//!    (with a small cover of blockers), or reachable (where it decides, is shadowed, is
-//!    preempted, whether it is redundant).
-//! 4. `decode`: a path back to a call, decided by the reference interpreter; findings
+//! 2. `scalable`: each rule decided on its own, exactly, against the earlier rules that
+//!    can overlap it (language inclusion over small per-rule automata, never the union):
+//!    unmatchable, unreachable (with a small cover of blockers), or reachable, and for a
+//!    reachable rule the overlap and redundancy questions the enabled findings ask.
+//! 3. `decode`: a path back to a call, decided by the reference interpreter; findings
 //!    report only claims their witness re-checks.
-//!
-//! The whole-policy automaton tracks every *set* of rules a request can match, which is
-//! exponential in the number of "floating" patterns (`*secret-*`): real policies of a few
-//! hundred rules already exceed any sane limit. Such policies, and any policy whose
-//! automaton exceeds [`AnalysisLimits`], are decided rule by rule (`scalable`): exact
-//! reachability from a direct witness or a small per-rule automaton, best-effort
-//! overlaps. Past the per-rule budget a rule is *unknown* and no finding is made about it.
+//! 4. `explore` and `approvals`: the approval partition (`--approvals`), on request,
+//!    from one determinization of the whole policy within its own limits.
 
 mod approvals;
 mod approvals_render;
-mod classify;
 mod containment;
 mod decode;
 mod domain;
@@ -41,6 +32,7 @@ pub use containment::Containment;
 pub use decode::Call;
 pub use encode::GateId;
 pub use limits::AnalysisLimits;
+pub use scalable::Questions;
 
 // The exact building blocks the policy comparison and the invariant proofs reuse.
 pub(crate) use decode::Decoder as RequestDecoder;
@@ -58,13 +50,13 @@ use crate::diagnostics::Witness;
 use crate::eval::Decision;
 use crate::pattern::GlobItem;
 use crate::policy::{Policy, Rule};
-use classify::{Rules, StateView};
 use decode::{Decoder, rule_matches};
 use encode::Layout;
 use explore::{Domain, Exploration};
+use std::cell::OnceCell;
 
-/// A witness of a class of requests: a final state of the whole-policy exploration
-/// (decoded on demand), or a call the per-rule engine built.
+/// A witness of a class of requests: a final state of the approval partition's
+/// exploration (decoded on demand), or a call the engine built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FinalRef {
     Global(u32),
@@ -116,19 +108,9 @@ pub struct Reachable {
 /// Why part of the analysis could not be completed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Incomplete {
-    /// The rule left unknown, or `None` for the whole-policy automaton.
+    /// The rule left unknown, or `None` when no rule could be decided.
     pub rule: Option<usize>,
     pub reason: String,
-}
-
-/// How the regions were computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// One automaton over the whole policy: every fact is exact.
-    WholePolicy,
-    /// Rule by rule (the policy is too large for one automaton): reachability is exact,
-    /// overlaps are best effort, redundancy and the approval partition are not computed.
-    PerRule,
 }
 
 /// The regions of one policy: per-rule facts and the means to produce witnesses.
@@ -137,101 +119,45 @@ pub struct RegionMap {
     rules: Vec<Reach>,
     opaque: Vec<bool>,
     decoder: Decoder,
-    mode: Mode,
-    global: Option<Exploration>,
+    limits: AnalysisLimits,
+    /// The whole-policy exploration, built on first use by the approval partition.
+    global: OnceCell<Result<Exploration, String>>,
     calls: Vec<Call>,
     incomplete: Vec<Incomplete>,
 }
 
 impl RegionMap {
-    /// Analyze `policy` within `limits`.
-    pub fn compute(policy: &Policy, limits: &AnalysisLimits) -> RegionMap {
+    /// Analyze `policy` within `limits`, answering `questions` about reachable rules.
+    pub fn compute(policy: &Policy, limits: &AnalysisLimits, questions: &Questions) -> RegionMap {
         let layout = Layout::of(policy);
         let opaque: Vec<bool> = policy.rules.iter().map(encode::is_opaque).collect();
         let mut map = RegionMap {
             rules: Vec::new(),
             opaque,
             decoder: Decoder::new(policy, layout.clone()),
-            mode: Mode::WholePolicy,
-            global: None,
+            limits: *limits,
+            global: OnceCell::new(),
             calls: Vec::new(),
             incomplete: Vec::new(),
         };
-        let domain = match Domain::new(&domain::domain(layout.keys().len()), &limits.global()) {
-            Ok(domain) => domain,
-            Err(hit) => {
-                map.give_up(policy, hit.0);
-                return map;
+        match Domain::new(&domain::domain(layout.keys().len()), &limits.per_rule()) {
+            Ok(domain) => {
+                scalable::classify_each(&mut map, policy, &layout, &domain, limits, questions);
             }
-        };
-        match limits.whole_policy_refusal(policy) {
-            None => match map.explore_whole(policy, &layout, &domain, limits) {
-                Ok(()) => return map,
-                Err(reason) => map.incomplete.push(Incomplete { rule: None, reason }),
-            },
-            Some(reason) => map.incomplete.push(Incomplete { rule: None, reason }),
+            Err(hit) => {
+                map.rules = vec![Reach::Unknown; policy.rules.len()];
+                map.incomplete.push(Incomplete {
+                    rule: None,
+                    reason: hit.0,
+                });
+            }
         }
-        map.mode = Mode::PerRule;
-        map.rules.clear();
-        scalable::classify_each(&mut map, policy, &layout, &domain, limits);
         map
     }
 
-    /// Every rule unknown, for a reason that stops the whole analysis.
-    fn give_up(&mut self, policy: &Policy, reason: String) {
-        self.rules = vec![Reach::Unknown; policy.rules.len()];
-        self.incomplete.push(Incomplete { rule: None, reason });
-    }
-
-    fn explore_whole(
-        &mut self,
-        policy: &Policy,
-        layout: &Layout,
-        domain: &Domain,
-        limits: &AnalysisLimits,
-    ) -> Result<(), String> {
-        let patterns: Vec<(u32, Hir)> = policy
-            .rules
-            .iter()
-            .map(|rule| (index_u32(rule.index), encode::rule_language(rule, layout)))
-            .collect();
-        let exploration =
-            explore::explore(&patterns, domain, &limits.global()).map_err(|hit| hit.0)?;
-        self.classify_global(policy, exploration);
-        Ok(())
-    }
-
-    fn classify_global(&mut self, policy: &Policy, exploration: Exploration) {
-        let mut by_rule: Vec<Vec<u32>> = vec![Vec::new(); policy.rules.len()];
-        for (index, state) in exploration.finals.iter().enumerate() {
-            for &r in state.rules.iter() {
-                if let Some(list) = by_rule.get_mut(r as usize) {
-                    list.push(index_u32(index));
-                }
-            }
-        }
-        let rules = Rules {
-            policy,
-            opaque: &self.opaque,
-        };
-        self.rules = by_rule
-            .iter()
-            .enumerate()
-            .map(|(r, finals)| {
-                let views: Vec<StateView<'_>> = finals
-                    .iter()
-                    .filter_map(|&f| {
-                        let state = exploration.finals.get(f as usize)?;
-                        Some(StateView {
-                            at: FinalRef::Global(f),
-                            rules: &state.rules,
-                        })
-                    })
-                    .collect();
-                classify::classify(rules, r, &views)
-            })
-            .collect();
-        self.global = Some(exploration);
+    /// The request decoder of this policy.
+    pub(crate) fn decoder(&self) -> &Decoder {
+        &self.decoder
     }
 
     /// The facts about rule `index`.
@@ -244,26 +170,35 @@ impl RegionMap {
         self.opaque.get(index).copied().unwrap_or(true)
     }
 
-    /// How the regions were computed.
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
     /// What could not be decided, and why.
     pub fn incomplete(&self) -> &[Incomplete] {
         &self.incomplete
     }
 
-    /// The whole-policy exploration, when it fit in the limits.
-    fn global(&self) -> Option<&Exploration> {
-        self.global.as_ref()
+    /// The whole-policy exploration (built on first use), or why it does not fit.
+    fn global(&self, policy: &Policy) -> Result<&Exploration, String> {
+        self.global
+            .get_or_init(|| {
+                let layout = self.decoder.layout();
+                let limits = self.limits.global();
+                let domain = Domain::new(&domain::domain(layout.keys().len()), &limits)
+                    .map_err(|hit| hit.0)?;
+                let patterns: Vec<(u32, Hir)> = policy
+                    .rules
+                    .iter()
+                    .map(|rule| (index_u32(rule.index), encode::rule_language(rule, layout)))
+                    .collect();
+                explore::explore(&patterns, &domain, &limits).map_err(|hit| hit.0)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The encoded request of a final state.
     fn path(&self, at: FinalRef) -> Option<Vec<u8>> {
         match at {
             FinalRef::Global(index) => {
-                let global = self.global()?;
+                let global = self.global.get()?.as_ref().ok()?;
                 Some(global.path(global.finals.get(index as usize)?))
             }
             FinalRef::Call(_) => None,

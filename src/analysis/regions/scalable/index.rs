@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
-use regex_automata::meta;
-use regex_automata::{Input, MatchKind, PatternSet};
-use regex_syntax::hir::Hir;
+use std::ops::Range;
+
+use aho_corasick::AhoCorasick;
 
 use crate::analysis::regions::Call;
 use crate::analysis::regions::encode::exact_condition;
@@ -38,10 +38,13 @@ pub struct MatchIndex {
     unanchored: Vec<u32>,
 }
 
-/// The literal texts of floating patterns, searched all at once.
+/// The literal texts of floating patterns, searched all at once. Aho-Corasick's
+/// overlapping search stays linear in the subject and the needles: a regex engine
+/// searching thousands of literals with overlapping matches falls back to a simulation
+/// whose memory grows with the product of both (3,000 `*secret-N-*` rules needed 2 GB).
 #[derive(Debug, Clone)]
 struct Needles {
-    regex: meta::Regex,
+    automaton: AhoCorasick,
     /// Pattern id → the rules whose pattern contains that text.
     rules: Vec<Vec<u32>>,
 }
@@ -82,6 +85,11 @@ impl MatchIndex {
 
     /// The rules before `below` that pass every gate for `call`, ascending.
     pub fn matching(&self, policy: &Policy, call: &Call, below: usize) -> Vec<usize> {
+        self.matching_in(policy, call, 0..below)
+    }
+
+    /// The rules with an index in `range` that pass every gate for `call`, ascending.
+    pub fn matching_in(&self, policy: &Policy, call: &Call, range: Range<usize>) -> Vec<usize> {
         let subject = folded_subject(&call.tool, &call.method);
         let mut candidates: Vec<u32> = self.floating.clone();
         for (end, _) in subject.char_indices().skip(1).chain([(subject.len(), ' ')]) {
@@ -92,7 +100,7 @@ impl MatchIndex {
         if let Some(needles) = &self.needles {
             needles.candidates(&subject, &mut candidates);
         }
-        candidates.retain(|&r| (r as usize) < below);
+        candidates.retain(|&r| range.contains(&(r as usize)));
         candidates.sort_unstable();
         candidates.dedup();
         let request = call.request();
@@ -105,11 +113,21 @@ impl MatchIndex {
     }
 
     /// The rules before `rule` whose action patterns may match a subject one of its
-    /// patterns matches, ascending. Every subject a pattern matches starts with its
-    /// leading literal text, so two patterns whose leading texts are not prefixes of one
-    /// another never meet; a pattern with no leading text may meet any other.
+    /// patterns matches, ascending.
     pub fn may_overlap(&self, rule: &Rule) -> impl Iterator<Item = usize> + '_ {
-        let below = rule.index;
+        self.may_overlap_in(rule, 0..rule.index)
+    }
+
+    /// The rules with an index in `range` whose action patterns may match a subject one
+    /// of `rule`'s patterns matches, ascending. Every subject a pattern matches starts
+    /// with its leading literal text, so two patterns whose leading texts are not
+    /// prefixes of one another never meet; a pattern with no leading text may meet any
+    /// other.
+    pub fn may_overlap_in(
+        &self,
+        rule: &Rule,
+        range: Range<usize>,
+    ) -> impl Iterator<Item = usize> + '_ {
         let prefixes: Vec<&str> = rule
             .patterns
             .iter()
@@ -131,16 +149,18 @@ impl MatchIndex {
                 anchored.extend(rules.iter().map(|&r| r as usize));
             }
         }
-        anchored.retain(|&r| r < below);
+        anchored.retain(|r| range.contains(r));
         anchored.sort_unstable();
         anchored.dedup();
+        let lo = self.unanchored.partition_point(|&r| (r as usize) < range.start);
+        let hi = self.unanchored.partition_point(|&r| (r as usize) < range.end);
         let unanchored = self
             .unanchored
-            .get(..self.unanchored.partition_point(|&r| (r as usize) < below))
+            .get(lo..hi.max(lo))
             .unwrap_or_default()
             .iter()
             .map(|&r| r as usize);
-        let all = everything.then_some(0..below).into_iter().flatten();
+        let all = everything.then_some(range).into_iter().flatten();
         Merge::new(all.chain(merge_sorted(anchored.into_iter(), unanchored)))
     }
 }
@@ -195,24 +215,17 @@ impl Needles {
         if needles.is_empty() {
             return None;
         }
-        let hirs: Vec<Hir> = needles.keys().map(|n| Hir::literal(n.as_bytes())).collect();
-        let regex = meta::Builder::new()
-            .configure(meta::Config::new().match_kind(MatchKind::All))
-            .build_many_from_hir(&hirs)
-            .ok()?;
+        let automaton = AhoCorasick::new(needles.keys()).ok()?;
         Some(Needles {
-            regex,
+            automaton,
             rules: needles.into_values().collect(),
         })
     }
 
     /// Adds the rules of every needle `subject` contains.
     fn candidates(&self, subject: &str, out: &mut Vec<u32>) {
-        let mut found = PatternSet::new(self.regex.pattern_len());
-        self.regex
-            .which_overlapping_matches(&Input::new(subject), &mut found);
-        for id in found.iter() {
-            if let Some(rules) = self.rules.get(id.as_usize()) {
+        for found in self.automaton.find_overlapping_iter(subject) {
+            if let Some(rules) = self.rules.get(found.pattern().as_usize()) {
                 out.extend(rules);
             }
         }

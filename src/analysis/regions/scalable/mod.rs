@@ -1,51 +1,82 @@
-//! The per-rule engine, for policies whose whole-policy automaton would explode.
+//! The reachability engine: every rule decided on its own, exactly, against only the
+//! earlier rules that can overlap it.
 //!
-//! The whole-policy automaton must remember, for every class of requests, the set of
-//! rules matching it; with many "substring" patterns (`*secret-1-*`, `*token-2-*`, ...)
-//! any subset of them can match at once, so it has exponentially many states. Real
-//! policies of a few hundred rules already contain dozens of such patterns. This engine
-//! decides each rule on its own instead, cheapest proof first:
+//! "Is rule `r` covered by the earlier rules" is language inclusion. It is decided per
+//! rule, cheapest proof first, and never by building an automaton of the whole policy
+//! (whose states would track every *set* of rules a request can match: exponential in
+//! the floating patterns such as `*secret-1-*`):
 //!
-//! 1. **A direct witness.** A short call built from the rule's own syntax
-//!    ([`quick`]); if it passes the rule's gates and no earlier rule matches it (checked
-//!    with the literal-prefix index, [`index`]), the rule is reachable, proven by that
-//!    call. This settles almost every rule of a real policy in microseconds.
-//! 2. **An exact search** otherwise ([`search`]): one small automaton over the rule and
-//!    the suffix-factored union of the earlier rules that can overlap it ([`union`]),
-//!    walked completely. It proves the rule unmatchable, covered (unreachable), or
-//!    reachable. For a covered rule, blockers are found one at a time (a witness of the
-//!    part not yet covered names its decider) until they cover it.
-//! 3. **Overlaps**, for reachable rules: a call shared with an earlier rule of another
-//!    effect (or an earlier hard deny, for an approval rule), built from both rules'
-//!    syntax and checked. These findings are sound (every one is re-checked) but best
-//!    effort: an overlap the construction misses is not reported.
+//! 1. **A direct witness.** A short call built from the rule's own syntax ([`quick`]);
+//!    if it passes the rule's gates and no earlier rule matches it (checked with the
+//!    literal-prefix index, [`index`]), the rule is reachable, proven by that call. This
+//!    settles almost every rule of a real policy in microseconds.
+//! 2. **One blocker.** When the direct call is decided by an earlier rule, that rule
+//!    alone often covers the rule (a broad rule above a narrow one): a prefix test or a
+//!    walk of the two rules' automata proves it.
+//! 3. **Inclusion** otherwise ([`search`]): an on-the-fly product of the rule's DFA and
+//!    the DFAs of the earlier rules the index says can overlap it, breadth-first, with
+//!    antichain pruning. The first request that escapes them all is the witness; none
+//!    means the rule is covered, and its blockers are found one at a time.
 //!
-//! Redundancy needs every later rule and is not decided here; the approval partition is
-//! not computed. A shared budget bounds the exact searches; past it, rules are unknown.
+//! For reachable rules the engine answers, when a finding asks ([`Questions`]), the
+//! overlap questions exactly, with the same search ([`overlaps`]): a request decided
+//! earlier by a correlated rule of another effect, one decided earlier by a hard deny,
+//! and whether removing the rule changes any decision ([`redundancy`]).
+//!
+//! Every search charges the automaton states it visits to two budgets, one per rule and
+//! one per document ([`AnalysisLimits`]); a rule whose questions exhaust them is
+//! *unknown* (reported by `analysis-incomplete`, never a blocker, never guessed). The
+//! counts are the same on every machine.
 
 mod index;
+mod overlaps;
 pub(super) mod quick;
+mod redundancy;
 mod search;
 mod strings;
-mod union;
+
+use std::cell::Cell;
 
 use index::{MatchIndex, encoded_gates_pass, gates_pass};
 use quick::candidate_call;
-use search::Searcher;
+use search::{RuleAutomata, SearchResult, Searcher, Stop};
 
+use super::containment::Containment;
 use super::decode::Decoder;
 use super::encode::Layout;
 use super::explore::Domain;
-use super::{
-    AnalysisLimits, Call, FinalRef, Incomplete, Reach, Reachable, RegionMap, Unreachable, shadows,
-};
+use super::{AnalysisLimits, Call, FinalRef, Incomplete, Reach, Reachable, RegionMap, Unreachable};
 use crate::pattern::{GlobItem, folded_subject};
 use crate::policy::{Effect, Policy, Rule};
 
-/// Earlier rules tried per rule for an overlap witness.
-const OVERLAP_ATTEMPTS: usize = 4;
 /// Blockers added one at a time to cover an unreachable rule, at most.
 const MAX_COVER_STEPS: usize = 8;
+
+/// Which questions the enabled findings ask about reachable rules; reachability itself
+/// is always decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Questions {
+    /// A request decided earlier by a correlated rule of another effect
+    /// (`partially-shadowed-rule`).
+    pub overlaps: bool,
+    /// For an approval-eligible rule, a request decided earlier by a hard deny
+    /// (`approval-preempted`).
+    pub preempted: bool,
+    /// Per rule: whether to decide if removing it changes any decision
+    /// (`redundant-rule`, asked only for rules that do not name themselves).
+    pub redundancy: Vec<bool>,
+}
+
+impl Questions {
+    /// Every question, redundancy for every rule.
+    pub fn all(rules: usize) -> Questions {
+        Questions {
+            overlaps: true,
+            preempted: true,
+            redundancy: vec![true; rules],
+        }
+    }
+}
 
 /// Everything one run of the engine reads.
 struct Engine<'a> {
@@ -54,20 +85,27 @@ struct Engine<'a> {
     index: MatchIndex,
     searcher: Searcher<'a>,
     decoder: &'a Decoder,
-    /// Automaton states the exact searches may still visit.
-    budget: std::cell::Cell<usize>,
+    containment: Containment,
+    questions: &'a Questions,
+    /// States the current rule's searches may still visit.
+    rule_left: Cell<usize>,
+    /// States all remaining searches of the document may still visit.
+    document_left: Cell<usize>,
+    limits: &'a AnalysisLimits,
 }
 
-/// Decide every rule of `policy` one at a time, filling `map`.
+/// Decide every rule of `policy`, filling `map`.
 pub(super) fn classify_each(
     map: &mut RegionMap,
     policy: &Policy,
     layout: &Layout,
     domain: &Domain,
     limits: &AnalysisLimits,
+    questions: &Questions,
 ) {
     let decoder = map.decoder.clone();
     let opaque = map.opaque.clone();
+    let automata = RuleAutomata::new(policy.rules.len());
     let engine = Engine {
         policy,
         opaque: &opaque,
@@ -76,14 +114,26 @@ pub(super) fn classify_each(
             layout,
             decoder: &decoder,
             domain,
+            automata: &automata,
             limits: limits.per_rule(),
         },
         decoder: &decoder,
-        budget: std::cell::Cell::new(limits.per_rule_states),
+        containment: Containment::with_domain(domain.clone(), limits),
+        questions,
+        rule_left: Cell::new(limits.rule_states),
+        document_left: Cell::new(limits.document_states),
+        limits,
     };
     for rule in &policy.rules {
+        engine.rule_left.set(limits.rule_states);
         let reach = match engine.decide(rule) {
-            Ok(answer) => store(map, answer),
+            Ok((answer, gaps)) => {
+                map.incomplete.extend(gaps.into_iter().map(|reason| Incomplete {
+                    rule: Some(rule.index),
+                    reason,
+                }));
+                store(map, answer)
+            }
             Err(reason) => {
                 map.incomplete.push(Incomplete {
                     rule: Some(rule.index),
@@ -109,6 +159,7 @@ enum Answer {
         deciding: Vec<Call>,
         shadowed: Vec<Call>,
         preempted: Vec<Call>,
+        redundant: Option<Vec<Option<usize>>>,
     },
 }
 
@@ -139,11 +190,12 @@ fn store(map: &mut RegionMap, answer: Answer) -> Reach {
             deciding,
             shadowed,
             preempted,
+            redundant,
         } => Reach::Reachable(Reachable {
             deciding: keep(deciding),
             shadowed: keep(shadowed),
             preempted: keep(preempted),
-            redundant: None,
+            redundant,
         }),
     }
 }
@@ -167,7 +219,17 @@ impl<'a> Engine<'a> {
         )
     }
 
-    fn decide(&self, rule: &Rule) -> Result<Answer, String> {
+    /// Reachability, then the questions asked about a reachable rule. The second value
+    /// lists what could not be decided about a reachable rule (its reachability stands).
+    fn decide(&self, rule: &Rule) -> Result<(Answer, Vec<String>), String> {
+        let answer = self.reachability(rule)?;
+        match answer {
+            Answer::Reachable { deciding, .. } => Ok(self.reachable(rule, deciding)),
+            other => Ok((other, Vec::new())),
+        }
+    }
+
+    fn reachability(&self, rule: &Rule) -> Result<Answer, String> {
         // A call in the rule's encoded language that no earlier exact rule matches proves
         // the rule is not covered. For an exact rule that no earlier rule at all matches
         // it is also the witness that the rule decides.
@@ -182,7 +244,7 @@ impl<'a> Engine<'a> {
             Some(call) => {
                 let earlier = self.earlier(rule, call);
                 match earlier.into_iter().find(|&q| !self.is_opaque(q)) {
-                    None => return Ok(self.reachable(rule, vec![call.clone()])),
+                    None => return Ok(reachable_answer(vec![call.clone()])),
                     Some(q) => self.policy.rules.get(q),
                 }
             }
@@ -194,12 +256,12 @@ impl<'a> Engine<'a> {
             return Ok(answer);
         }
         let overlapping: Vec<&Rule> = self.overlapping(rule, |_| true).collect();
-        let result = self.search(rule, &overlapping)?;
+        let result = self.search(&[rule], &overlapping, Stop::FirstFree)?;
         if !result.matchable {
             return Ok(Answer::Unmatchable);
         }
         if !result.free.is_empty() {
-            return Ok(self.reachable(rule, result.free));
+            return Ok(reachable_answer(result.free));
         }
         self.unreachable(rule, &overlapping, result.blocked)
     }
@@ -222,7 +284,7 @@ impl<'a> Engine<'a> {
             return Ok(None);
         }
         let covered = covers_by_prefix(q, rule) || {
-            let alone = self.search(rule, &[q])?;
+            let alone = self.search(&[rule], &[q], Stop::FirstFree)?;
             alone.matchable && alone.free.is_empty()
         };
         Ok(covered.then(|| Answer::Unreachable {
@@ -257,14 +319,60 @@ impl<'a> Engine<'a> {
             .filter(move |q| !opaque.get(q.index).copied().unwrap_or(true) && keep(q))
     }
 
-    fn search(&self, rule: &Rule, union: &[&Rule]) -> Result<search::SearchResult, String> {
-        if self.budget.get() == 0 {
-            return Err("the budget for deciding rules one at a time is spent".to_owned());
+    /// One walk, charged to the rule's and the document's budgets.
+    fn search(&self, target: &[&Rule], union: &[&Rule], stop: Stop) -> Result<SearchResult, String> {
+        self.search_within(target, &[], union, stop)
+    }
+
+    /// [`Engine::search`] restricted to requests some rule of `within` matches too.
+    fn search_within(
+        &self,
+        target: &[&Rule],
+        within: &[&Rule],
+        union: &[&Rule],
+        stop: Stop,
+    ) -> Result<SearchResult, String> {
+        let (rule_left, document_left) = (self.rule_left.get(), self.document_left.get());
+        if document_left == 0 {
+            return Err(self.document_spent());
         }
-        let result = self.searcher.search(rule, union).map_err(|hit| hit.0)?;
-        self.budget
-            .set(self.budget.get().saturating_sub(result.states));
-        Ok(result)
+        if rule_left == 0 {
+            return Err(self.rule_spent());
+        }
+        let result = self
+            .searcher
+            .search(target, within, union, stop, rule_left.min(document_left));
+        let charged = match &result {
+            Ok(found) => found.states,
+            Err(_) => rule_left.min(document_left),
+        };
+        self.rule_left.set(rule_left.saturating_sub(charged));
+        self.document_left
+            .set(document_left.saturating_sub(charged));
+        match result {
+            Ok(found) => Ok(found),
+            Err(hit) if hit.is_budget() && document_left <= rule_left => {
+                Err(self.document_spent())
+            }
+            Err(hit) if hit.is_budget() => Err(self.rule_spent()),
+            Err(hit) => Err(hit.0),
+        }
+    }
+
+    fn rule_spent(&self) -> String {
+        format!(
+            "deciding it needs more than {} automaton states (the per-rule budget, \
+             `analysis.rule_states`)",
+            self.limits.rule_states
+        )
+    }
+
+    fn document_spent(&self) -> String {
+        format!(
+            "the analysis of this document visited {} automaton states before reaching it \
+             (the per-document budget, `analysis.document_states`)",
+            self.limits.document_states
+        )
     }
 
     /// A covered rule: the deciders of its calls, found one at a time, a different-effect
@@ -282,9 +390,11 @@ impl<'a> Engine<'a> {
             .filter(|q| q.effect != rule.effect)
             .collect();
         if !other.is_empty() {
-            let found = self.search(rule, &other)?;
+            // Calls of the rule some rule of another effect matches: a search *within*
+            // those rules (a union of blockers would let its antichains skip them).
+            let found = self.search_within(&[rule], &other, &[], Stop::Exhaust)?;
             if let Some((call, q)) = found
-                .blocked
+                .free
                 .into_iter()
                 .find_map(|call| self.decider(rule, &call).map(|q| (call, q)))
                 .filter(|(_, q)| self.effect(*q) != Some(rule.effect))
@@ -299,7 +409,7 @@ impl<'a> Engine<'a> {
                 .iter()
                 .filter_map(|&q| self.policy.rules.get(q))
                 .collect();
-            let left = self.search(rule, &chosen)?;
+            let left = self.search(&[rule], &chosen, Stop::FirstFree)?;
             let Some(q) = left.free.iter().find_map(|call| self.decider(rule, call)) else {
                 break;
             };
@@ -327,34 +437,50 @@ impl<'a> Engine<'a> {
         self.policy.rules.get(index).map(|q| q.effect)
     }
 
-    /// A reachable rule, with an overlap witness of each kind if one is found.
-    fn reachable(&self, rule: &Rule, deciding: Vec<Call>) -> Answer {
-        let shadowed = self.overlap(rule, |q| shadows(q, rule));
-        let preempted = if rule.hitl_eligible() {
-            self.overlap(rule, |q| q.effect == Effect::Deny && !q.hitl_eligible())
+    /// A reachable rule, with the answers to the questions asked about it.
+    fn reachable(&self, rule: &Rule, deciding: Vec<Call>) -> (Answer, Vec<String>) {
+        let mut gaps = Vec::new();
+        let mut settle = |what: &str, found: Result<Vec<Call>, String>| {
+            found.unwrap_or_else(|reason| {
+                gaps.push(format!("its {what} were not decided: {reason}"));
+                Vec::new()
+            })
+        };
+        let shadowed = if self.questions.overlaps {
+            settle("overlaps", self.shadowing_calls(rule))
         } else {
             Vec::new()
         };
-        Answer::Reachable {
+        let preempted = if self.questions.preempted && rule.hitl_eligible() {
+            settle("approval overlaps", self.preempting_calls(rule))
+        } else {
+            Vec::new()
+        };
+        let asked = self.questions.redundancy.get(rule.index).copied().unwrap_or(false);
+        let redundant = if asked && !self.is_opaque(rule.index) {
+            self.redundancy(rule, &deciding).unwrap_or_else(|reason| {
+                gaps.push(format!("whether it is redundant was not decided: {reason}"));
+                None
+            })
+        } else {
+            None
+        };
+        let answer = Answer::Reachable {
             deciding,
             shadowed,
             preempted,
-        }
+            redundant,
+        };
+        (answer, gaps)
     }
+}
 
-    /// A call of `rule` that an earlier rule accepted by `kind` decides, if the first few
-    /// such rules yield one.
-    fn overlap(&self, rule: &Rule, kind: impl Fn(&Rule) -> bool) -> Vec<Call> {
-        self.overlapping(rule, &kind)
-            .take(OVERLAP_ATTEMPTS)
-            .find_map(|q| {
-                let call = candidate_call(self.decoder, rule, Some(q))?;
-                let decider = *self.earlier(rule, &call).first()?;
-                let decided = self.policy.rules.get(decider)?;
-                (self.passes(rule, &call) && kind(decided)).then_some(call)
-            })
-            .into_iter()
-            .collect()
+fn reachable_answer(deciding: Vec<Call>) -> Answer {
+    Answer::Reachable {
+        deciding,
+        shadowed: Vec::new(),
+        preempted: Vec::new(),
+        redundant: None,
     }
 }
 
@@ -363,7 +489,7 @@ impl<'a> Engine<'a> {
 /// `*` alone), and every pattern of `rule` starts with literal text that starts with
 /// `P`. Every subject `rule` matches then starts with `P`, so `q` matches it, whatever
 /// the rest of the request.
-fn covers_by_prefix(q: &Rule, rule: &Rule) -> bool {
+pub(super) fn covers_by_prefix(q: &Rule, rule: &Rule) -> bool {
     let prefixes: Vec<&str> = q
         .patterns
         .iter()

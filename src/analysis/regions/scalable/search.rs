@@ -1,77 +1,649 @@
-//! The exact part of the per-rule engine: one small automaton over a rule and the union
-//! of some earlier rules, walked completely.
+//! The exact part of the engine: language inclusion decided on the fly, never by
+//! building the union of the earlier rules.
 //!
-//! The automaton has two patterns, the rule and the (suffix-factored) union, and the
-//! walk classifies every class of requests the rule matches as *free* (no rule of the
-//! union matches it) or *blocked*. No class at all means the rule is unmatchable; no
-//! free class means the union covers it. These are proofs, not samples: the walk visits
-//! every reachable state of the automaton.
+//! "Does some request of the *target* (one rule, or the intersection of two) escape every
+//! rule of a *union*?" is answered by a breadth-first walk over tuples: the domain's DFA
+//! state, each target rule's DFA state and the state of every union rule still alive.
+//! Each rule has its own small DFA, compiled on first use and shared by every search of
+//! the run ([`RuleAutomata`]); a tuple is never determinized into anything larger. Two
+//! prunings keep the walk small:
+//!
+//! - a union rule whose DFA is dead drops out of the tuple, and a dead target or domain
+//!   state ends the path;
+//! - *antichains* (De Wulf, Doyen, Henzinger and Raskin, CAV 2006): of two tuples with
+//!   the same domain and target states, the one whose live union rules are a superset of
+//!   the other's can only be blocked more, so it is not explored. With floating patterns
+//!   (`*secret-1-*`, `*token-2-*`, ...) this is what keeps the walk linear: the tuples
+//!   that remember which literals have already matched are supersets of the one that
+//!   has matched none.
+//!
+//! A final tuple is *free* when no union rule accepts the request there, *blocked*
+//! otherwise. No final tuple at all means the target is unmatchable; no free one means
+//! the union covers it. These are proofs, not samples; the first free request found is a
+//! shortest one. Every walk charges the states it visits to the caller's budget.
 
-use super::union::union_hir;
+use std::cell::{OnceCell, RefCell};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
+
+use regex_automata::dfa::{Automaton as _, StartKind, dense};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::primitives::StateID;
+use regex_automata::{Anchored, MatchKind, util::start};
+
 use crate::analysis::regions::Call;
 use crate::analysis::regions::decode::Decoder;
+use crate::analysis::regions::domain::{ABSENT, SEP};
 use crate::analysis::regions::encode::{Layout, rule_language};
-use crate::analysis::regions::explore::{Domain, ExploreLimits, LimitHit, explore};
+use crate::analysis::regions::explore::{Domain, ExploreLimits, LimitHit};
 use crate::policy::Rule;
 
-/// The pattern id standing for "some rule of the union".
-const UNION: u32 = u32::MAX;
+/// The union position standing for "a union rule that accepts every completion": once
+/// one rule of the union is in such a state, which rule it is no longer matters.
+const UNIVERSAL: u32 = u32::MAX;
+/// Pairs visited to decide that a rule state is universal, at most (past it, it is
+/// taken as not universal: the walk only prunes less).
+const MAX_UNIVERSAL_PAIRS: usize = 4_096;
 
-/// Witnesses kept per kind of class.
+/// Witnesses kept per kind of final tuple.
 const MAX_CALLS: usize = 8;
+/// Union sets remembered per (domain, target) pair for the antichain test; past it a
+/// tuple is explored without the test (still exact, only less pruned).
+const MAX_ANTICHAIN: usize = 64;
 
-/// What a walk found about one rule.
+/// What a walk found about one target.
 #[derive(Debug, Clone, Default)]
 pub struct SearchResult {
-    /// Calls of the rule that no rule of the union matches, shortest first.
+    /// Requests of the target that no rule of the union matches, shortest first.
     pub free: Vec<Call>,
-    /// Calls of the rule that some rule of the union matches, shortest first.
+    /// Requests of the target that some rule of the union matches, shortest first.
     pub blocked: Vec<Call>,
-    /// Whether the rule matches any request at all.
+    /// Whether the target matches any request at all.
     pub matchable: bool,
-    /// Automaton states visited (charged to the engine's budget).
+    /// Tuples visited (charged to the engine's budget).
     pub states: usize,
 }
 
-/// The inputs every search shares.
+/// How much of the walk the caller needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Stop at the first free request: the question is only "covered or not".
+    FirstFree,
+    /// Walk everything: blocked requests are wanted too.
+    Exhaust,
+}
+
+/// One DFA per rule of the analyzed policy, compiled on first use (keyed by the rule's
+/// index: only the policy's own rules are searched, never narrowed copies).
+#[derive(Debug)]
+pub struct RuleAutomata {
+    dfas: Vec<OnceCell<Result<RuleDfa, LimitHit>>>,
+}
+
+#[derive(Debug)]
+struct RuleDfa {
+    dfa: dense::DFA<Vec<u32>>,
+    start: StateID,
+    /// Bit `b` set: bytes `b` and `b + 1` are in different classes of this DFA.
+    boundaries: [u64; 4],
+    /// (rule state, domain state) → whether the rule accepts every request the domain
+    /// can still complete from there (computed on demand, see [`Walk::universal`]).
+    universal: RefCell<HashMap<(StateID, StateID), bool>>,
+    /// (state a, state b, domain state) → whether every request the domain can
+    /// complete that `a` accepts, `b` accepts too (see [`Walk::state_le`]).
+    included: RefCell<HashMap<(StateID, StateID, StateID), bool>>,
+}
+
+impl RuleAutomata {
+    pub fn new(rules: usize) -> RuleAutomata {
+        RuleAutomata {
+            dfas: (0..rules).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    fn get(&self, rule: &Rule, layout: &Layout, limits: &ExploreLimits) -> Result<&RuleDfa, LimitHit> {
+        let cell = self
+            .dfas
+            .get(rule.index)
+            .ok_or_else(|| LimitHit("a rule outside the policy was searched".into()))?;
+        cell.get_or_init(|| compile_rule(rule, layout, limits))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+fn compile_rule(rule: &Rule, layout: &Layout, limits: &ExploreLimits) -> Result<RuleDfa, LimitHit> {
+    let hir = rule_language(rule, layout);
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(limits.nfa_bytes))
+                .which_captures(WhichCaptures::None),
+        )
+        .build_from_hir(&hir)
+        .map_err(|_| {
+            LimitHit(format!(
+                "its automaton would exceed the limit of {} KiB",
+                limits.nfa_bytes / 1024
+            ))
+        })?;
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .start_kind(StartKind::Anchored)
+                .accelerate(false)
+                .specialize_start_states(false)
+                .dfa_size_limit(Some(limits.dfa_bytes))
+                .determinize_size_limit(Some(limits.determinize_bytes)),
+        )
+        .build_from_nfa(&nfa)
+        .map_err(|_| {
+            LimitHit(format!(
+                "its automaton would exceed the per-rule limit of {} KiB",
+                limits.dfa_bytes / 1024
+            ))
+        })?;
+    let start = anchored_start(&dfa)?;
+    let boundaries = class_boundaries(&dfa);
+    Ok(RuleDfa {
+        dfa,
+        start,
+        boundaries,
+        universal: RefCell::new(HashMap::new()),
+        included: RefCell::new(HashMap::new()),
+    })
+}
+
+fn anchored_start(dfa: &dense::DFA<Vec<u32>>) -> Result<StateID, LimitHit> {
+    dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
+        .map_err(|e| LimitHit(format!("an automaton has no start state ({e})")))
+}
+
+fn class_boundaries(dfa: &dense::DFA<Vec<u32>>) -> [u64; 4] {
+    let classes = dfa.byte_classes();
+    let mut bits = [0u64; 4];
+    for byte in 0u8..255 {
+        if classes.get(byte) != classes.get(byte + 1)
+            && let Some(word) = bits.get_mut(usize::from(byte / 64))
+        {
+            *word |= 1 << (byte % 64);
+        }
+    }
+    bits
+}
+
+/// The inputs every search of one run shares.
 #[derive(Debug, Clone, Copy)]
 pub struct Searcher<'a> {
     pub layout: &'a Layout,
     pub decoder: &'a Decoder,
     pub domain: &'a Domain,
+    pub automata: &'a RuleAutomata,
     pub limits: ExploreLimits,
 }
 
+/// A product tuple: domain state, target states, then the live union rules' states as
+/// (position in the union, state) pairs, ascending by position.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Tuple {
+    fixed: Vec<StateID>,
+    /// The live rules of which one must match (when the search has such rules).
+    within: Vec<(u32, StateID)>,
+    union: Vec<(u32, StateID)>,
+}
+
 impl Searcher<'_> {
-    /// Walk `rule` against the union of `union`.
-    pub fn search(&self, rule: &Rule, union: &[&Rule]) -> Result<SearchResult, LimitHit> {
-        let target = u32::try_from(rule.index).unwrap_or(u32::MAX - 1);
-        let mut patterns = vec![(target, rule_language(rule, self.layout))];
-        if !union.is_empty() {
-            patterns.push((UNION, union_hir(union, self.layout)));
-        }
-        let exploration = explore(&patterns, self.domain, &self.limits)?;
-        let mut result = SearchResult {
-            states: exploration.states,
-            ..SearchResult::default()
+    /// Walk the requests matched by every rule of `target` (and, when `within` is not
+    /// empty, by some rule of `within`) against the union of `union`. `budget` is how
+    /// many tuples the walk may still visit.
+    pub fn search(
+        &self,
+        target: &[&Rule],
+        within: &[&Rule],
+        union: &[&Rule],
+        stop: Stop,
+        budget: usize,
+    ) -> Result<SearchResult, LimitHit> {
+        let targets = self.dfas(target)?;
+        let withins = self.dfas(within)?;
+        let members = self.dfas(union)?;
+        let domain_dfa = self.domain.dfa();
+        let bytes = representatives(
+            class_boundaries(domain_dfa),
+            targets
+                .iter()
+                .chain(&withins)
+                .chain(&members)
+                .map(|d| d.boundaries),
+        );
+        let mut fixed = vec![anchored_start(domain_dfa)?];
+        fixed.extend(targets.iter().map(|t| t.start));
+        let starts = |dfas: &[&RuleDfa]| -> Vec<(u32, StateID)> {
+            dfas.iter().zip(0u32..).map(|(m, i)| (i, m.start)).collect()
         };
-        for state in exploration
-            .finals
+        let start = Tuple {
+            fixed,
+            within: starts(&withins),
+            union: starts(&members),
+        };
+        let mut walk = Walk {
+            domain: domain_dfa,
+            targets: &targets,
+            withins: &withins,
+            members: &members,
+            nodes: vec![(0, 0)],
+            queue: VecDeque::from([(start.clone(), 0)]),
+            antichains: HashMap::new(),
+            queued: HashSet::new(),
+            budget,
+            result: SearchResult::default(),
+            free_paths: Vec::new(),
+            blocked_paths: Vec::new(),
+        };
+        walk.remember(&start);
+        walk.run(&bytes, stop, self.limits.max_states)?;
+        let mut result = walk.result;
+        result.free = decode_all(self.decoder, &walk.nodes, &walk.free_paths);
+        result.blocked = decode_all(self.decoder, &walk.nodes, &walk.blocked_paths);
+        Ok(result)
+    }
+
+    fn dfas(&self, rules: &[&Rule]) -> Result<Vec<&RuleDfa>, LimitHit> {
+        rules
             .iter()
-            .filter(|f| f.rules.contains(&target))
-        {
-            result.matchable = true;
-            let list = if state.rules.contains(&UNION) {
-                &mut result.blocked
-            } else {
-                &mut result.free
-            };
-            if list.len() < MAX_CALLS
-                && let Some(call) = self.decoder.decode(&exploration.path(state))
-            {
-                list.push(call);
+            .map(|rule| self.automata.get(rule, self.layout, &self.limits))
+            .collect()
+    }
+}
+
+fn decode_all(decoder: &Decoder, nodes: &[(u32, u8)], ends: &[u32]) -> Vec<Call> {
+    ends.iter()
+        .filter_map(|&end| decoder.decode(&path(nodes, end)))
+        .collect()
+}
+
+fn path(nodes: &[(u32, u8)], mut at: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    while at != 0 {
+        let Some(&(parent, byte)) = nodes.get(at as usize) else {
+            break;
+        };
+        bytes.push(byte);
+        at = parent;
+    }
+    bytes.reverse();
+    bytes
+}
+
+/// The within and union sets of a queued tuple.
+type Antichained = (Vec<(u32, StateID)>, Vec<(u32, StateID)>);
+
+struct Walk<'s> {
+    domain: &'s dense::DFA<Vec<u32>>,
+    targets: &'s [&'s RuleDfa],
+    withins: &'s [&'s RuleDfa],
+    members: &'s [&'s RuleDfa],
+    /// Each visited tuple's predecessor and the byte read from it.
+    nodes: Vec<(u32, u8)>,
+    queue: VecDeque<(Tuple, u32)>,
+    /// (domain and target states) → the union sets already queued with them.
+    antichains: HashMap<Vec<StateID>, Vec<Antichained>>,
+    /// Every tuple queued, so that the walk ends even where the antichains are full.
+    queued: HashSet<Tuple>,
+    budget: usize,
+    result: SearchResult,
+    free_paths: Vec<u32>,
+    blocked_paths: Vec<u32>,
+}
+
+impl Walk<'_> {
+    fn run(&mut self, bytes: &[u8], stop: Stop, max_states: usize) -> Result<(), LimitHit> {
+        let limit = self.budget.min(max_states);
+        while let Some((tuple, node)) = self.queue.pop_front() {
+            self.record_final(&tuple, node);
+            if stop == Stop::FirstFree && !self.free_paths.is_empty() {
+                break;
+            }
+            for &byte in bytes {
+                let Some(next) = self.step(&tuple, byte) else {
+                    continue;
+                };
+                if !self.remember(&next) {
+                    continue;
+                }
+                if self.nodes.len() >= limit {
+                    self.result.states = self.nodes.len();
+                    return Err(if limit < max_states {
+                        LimitHit::budget()
+                    } else {
+                        LimitHit(format!(
+                            "one search for it visited more than {max_states} automaton states"
+                        ))
+                    });
+                }
+                let id = u32::try_from(self.nodes.len())
+                    .map_err(|_| LimitHit("the request space is too large to walk".into()))?;
+                self.nodes.push((node, byte));
+                self.queue.push_back((next, id));
             }
         }
-        Ok(result)
+        self.result.states = self.nodes.len();
+        Ok(())
+    }
+
+    /// The tuple after `byte`, or `None` when the domain or a target rule is dead.
+    fn step(&self, tuple: &Tuple, byte: u8) -> Option<Tuple> {
+        let mut fixed = Vec::with_capacity(tuple.fixed.len());
+        let (&domain_state, target_states) = tuple.fixed.split_first()?;
+        let next_domain = self.domain.next_state(domain_state, byte);
+        if self.domain.is_dead_state(next_domain) {
+            return None;
+        }
+        fixed.push(next_domain);
+        for (t, &state) in self.targets.iter().zip(target_states) {
+            let next = t.dfa.next_state(state, byte);
+            if t.dfa.is_dead_state(next) {
+                return None;
+            }
+            fixed.push(next);
+        }
+        let within = if self.withins.is_empty() {
+            Vec::new()
+        } else {
+            let within = self.step_set(&tuple.within, self.withins, byte, next_domain);
+            if within.is_empty() {
+                return None;
+            }
+            within
+        };
+        let union = self.step_set(&tuple.union, self.members, byte, next_domain);
+        Some(Tuple {
+            fixed,
+            within,
+            union,
+        })
+    }
+
+    /// A set of rule states after `byte`: dead rules dropped, and the whole set replaced
+    /// by [`UNIVERSAL`] once one rule accepts every completion.
+    fn step_set(
+        &self,
+        set: &[(u32, StateID)],
+        dfas: &[&RuleDfa],
+        byte: u8,
+        next_domain: StateID,
+    ) -> Vec<(u32, StateID)> {
+        if set.first().is_some_and(|&(i, _)| i == UNIVERSAL) {
+            return set.to_vec();
+        }
+        let mut next_set = Vec::with_capacity(set.len());
+        for &(i, state) in set {
+            let Some(m) = dfas.get(i as usize) else {
+                continue;
+            };
+            let next = m.dfa.next_state(state, byte);
+            if m.dfa.is_dead_state(next) {
+                continue;
+            }
+            if self.universal(m, next, next_domain) {
+                return vec![(UNIVERSAL, StateID::ZERO)];
+            }
+            next_set.push((i, next));
+        }
+        next_set
+    }
+
+    /// Adds `tuple` to its antichain unless a queued tuple with the same domain and
+    /// target states has a subset of its union rules (then it is subsumed: false).
+    fn remember(&mut self, tuple: &Tuple) -> bool {
+        if self.queued.contains(tuple) {
+            return false;
+        }
+        let domain_state = tuple.fixed.first().copied().unwrap_or(StateID::ZERO);
+        let seen = self.antichains.remove(&tuple.fixed).unwrap_or_default();
+        let subsumed = seen.iter().any(|(within, union)| {
+            self.subsumes(self.members, union, &tuple.union, domain_state)
+                && self.subsumes(self.withins, &tuple.within, within, domain_state)
+        });
+        let seen = self.antichains.entry(tuple.fixed.clone()).or_insert(seen);
+        if subsumed {
+            return false;
+        }
+        if seen.len() < MAX_ANTICHAIN {
+            seen.push((tuple.within.clone(), tuple.union.clone()));
+        }
+        self.queued.insert(tuple.clone());
+        true
+    }
+
+    fn record_final(&mut self, tuple: &Tuple, node: u32) {
+        let Some((&domain_state, target_states)) = tuple.fixed.split_first() else {
+            return;
+        };
+        if !self
+            .domain
+            .is_match_state(self.domain.next_eoi_state(domain_state))
+        {
+            return;
+        }
+        let accepts = |d: &RuleDfa, state: StateID| d.dfa.is_match_state(d.dfa.next_eoi_state(state));
+        if !self
+            .targets
+            .iter()
+            .zip(target_states)
+            .all(|(t, &s)| accepts(t, s))
+        {
+            return;
+        }
+        let within = self.withins.is_empty()
+            || tuple.within.iter().any(|&(i, s)| {
+                i == UNIVERSAL || self.withins.get(i as usize).is_some_and(|m| accepts(m, s))
+            });
+        if !within {
+            return;
+        }
+        self.result.matchable = true;
+        let blocked = tuple.union.iter().any(|&(i, s)| {
+            i == UNIVERSAL
+                || self
+                    .members
+                    .get(i as usize)
+                    .is_some_and(|m| accepts(m, s))
+        });
+        let list = if blocked {
+            &mut self.blocked_paths
+        } else {
+            &mut self.free_paths
+        };
+        if list.len() < MAX_CALLS {
+            list.push(node);
+        }
+    }
+}
+
+impl Walk<'_> {
+    /// Whether `member` in `state` accepts every request the domain can complete from
+    /// `domain_state`: no pair reachable from there ends a request the domain accepts
+    /// and the member does not (a dead member with a live domain is such a pair, since
+    /// every live domain state can still be completed). Such a member blocks everything
+    /// below it, so the walk forgets the other union rules.
+    fn universal(&self, member: &RuleDfa, state: StateID, domain_state: StateID) -> bool {
+        if let Some(&known) = member.universal.borrow().get(&(state, domain_state)) {
+            return known;
+        }
+        let answer = self.decide_universal(member, state, domain_state);
+        member
+            .universal
+            .borrow_mut()
+            .insert((state, domain_state), answer);
+        answer
+    }
+
+    fn decide_universal(&self, member: &RuleDfa, state: StateID, domain_state: StateID) -> bool {
+        let bytes = self.pair_bytes(member);
+        let mut seen = HashSet::new();
+        seen.insert((state, domain_state));
+        let mut queue = VecDeque::from([(state, domain_state)]);
+        while let Some((s, d)) = queue.pop_front() {
+            let domain_ends = self.domain.is_match_state(self.domain.next_eoi_state(d));
+            if domain_ends && !member.dfa.is_match_state(member.dfa.next_eoi_state(s)) {
+                return false;
+            }
+            for &byte in &bytes {
+                let next_d = self.domain.next_state(d, byte);
+                if self.domain.is_dead_state(next_d) {
+                    continue;
+                }
+                let next_s = member.dfa.next_state(s, byte);
+                if member.dfa.is_dead_state(next_s) {
+                    return false;
+                }
+                if seen.insert((next_s, next_d)) {
+                    if seen.len() > MAX_UNIVERSAL_PAIRS {
+                        return false;
+                    }
+                    queue.push_back((next_s, next_d));
+                }
+            }
+        }
+        true
+    }
+}
+
+impl Walk<'_> {
+    /// Whether the union rules `small` accept no more than `large` from here: each rule
+    /// of `small` is in `large`, in a state that accepts at least what its state in
+    /// `small` does. Then every request free from `large` is free from `small`, and the
+    /// tuple with `large` need not be explored. A rule that has matched a floating
+    /// literal (`*secret-1-*`) is in such a larger state than one that has not yet,
+    /// which is what makes this prune where plain subsets would not.
+    fn subsumes(
+        &self,
+        dfas: &[&RuleDfa],
+        small: &[(u32, StateID)],
+        large: &[(u32, StateID)],
+        domain: StateID,
+    ) -> bool {
+        if large.first().is_some_and(|&(i, _)| i == UNIVERSAL) {
+            return true;
+        }
+        let mut rest = large.iter().peekable();
+        small.iter().all(|&(i, a)| {
+            while rest.peek().is_some_and(|&&(j, _)| j < i) {
+                rest.next();
+            }
+            match rest.peek() {
+                Some(&&(j, b)) if j == i => {
+                    a == b
+                        || dfas
+                            .get(i as usize)
+                            .is_some_and(|m| self.state_le(m, a, b, domain))
+                }
+                _ => false,
+            }
+        })
+    }
+
+    /// Whether, from `domain_state`, member state `a` accepts only requests that member
+    /// state `b` accepts too: no reachable triple ends a request the domain accepts
+    /// with `a` accepting and `b` not. A dead `b` with a live `a` is counted as such an
+    /// end (`a` may still accept), which can only make the answer "no": safe.
+    fn state_le(&self, member: &RuleDfa, a: StateID, b: StateID, domain_state: StateID) -> bool {
+        let key = (a, b, domain_state);
+        if let Some(&known) = member.included.borrow().get(&key) {
+            return known;
+        }
+        let answer = self.decide_le(member, key);
+        member.included.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    fn decide_le(&self, member: &RuleDfa, start: (StateID, StateID, StateID)) -> bool {
+        let bytes = self.pair_bytes(member);
+        let dfa = &member.dfa;
+        let accepts = |s: StateID| dfa.is_match_state(dfa.next_eoi_state(s));
+        let mut seen = HashSet::new();
+        seen.insert(start);
+        let mut queue = VecDeque::from([start]);
+        while let Some((a, b, d)) = queue.pop_front() {
+            let domain_ends = self.domain.is_match_state(self.domain.next_eoi_state(d));
+            if domain_ends && accepts(a) && !accepts(b) {
+                return false;
+            }
+            for &byte in &bytes {
+                let next_d = self.domain.next_state(d, byte);
+                let next_a = dfa.next_state(a, byte);
+                if self.domain.is_dead_state(next_d) || dfa.is_dead_state(next_a) {
+                    continue;
+                }
+                let next_b = dfa.next_state(b, byte);
+                if dfa.is_dead_state(next_b) {
+                    return false;
+                }
+                if seen.insert((next_a, next_b, next_d)) {
+                    if seen.len() > MAX_UNIVERSAL_PAIRS {
+                        return false;
+                    }
+                    queue.push_back((next_a, next_b, next_d));
+                }
+            }
+        }
+        true
+    }
+
+    /// One byte per class of the domain's and `member`'s common byte classes.
+    fn pair_bytes(&self, member: &RuleDfa) -> Vec<u8> {
+        let mut bits = class_boundaries(self.domain);
+        for (word, extra) in bits.iter_mut().zip(member.boundaries) {
+            *word |= extra;
+        }
+        representatives(bits, std::iter::empty())
+    }
+}
+
+/// One byte per class of the common refinement of the automata's byte classes (each
+/// class is a run of consecutive bytes), ordered by their most readable member so that
+/// shortest paths read as `bash:sudo a`, not as control bytes.
+fn representatives(domain: [u64; 4], others: impl Iterator<Item = [u64; 4]>) -> Vec<u8> {
+    let mut bits = domain;
+    for other in others {
+        for (word, extra) in bits.iter_mut().zip(other) {
+            *word |= extra;
+        }
+    }
+    let mut best: Vec<(u16, u8)> = Vec::new();
+    let mut current: Option<(u16, u8)> = None;
+    for byte in 0u8..=255 {
+        let rank = readability(byte);
+        current = match current {
+            Some((r, b)) if r <= rank => Some((r, b)),
+            _ => Some((rank, byte)),
+        };
+        let ends = byte == 255
+            || bits
+                .get(usize::from(byte / 64))
+                .is_some_and(|word| word & (1 << (byte % 64)) != 0);
+        if ends && let Some(chosen) = current.take() {
+            best.push(chosen);
+        }
+    }
+    best.sort_unstable();
+    best.into_iter().map(|(_, byte)| byte).collect()
+}
+
+/// The separator and the absence marker first (so that, of two equally short requests,
+/// the one with fewer and emptier fields wins), then `a-z`, `0-9`, other printable
+/// ASCII, the rest.
+fn readability(byte: u8) -> u16 {
+    let byte16 = u16::from(byte);
+    match byte {
+        SEP => 0,
+        ABSENT => 1,
+        b'a'..=b'z' => 2 + byte16,
+        b'0'..=b'9' => 300 + byte16,
+        0x20..=0x7E => 600 + byte16,
+        _ => 900 + byte16,
     }
 }
