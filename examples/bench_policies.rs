@@ -11,7 +11,13 @@
 //! cargo run --release --example bench_policies -- dump [DIR] [--batch-lines N]
 //! cargo run --release --example bench_policies -- peak-rss KIND RULES
 //! cargo run --release --example bench_policies -- analyze-profile KIND RULES
+//! cargo run --release --example bench_policies -- check-mix MIX RULES
 //! ```
+//!
+//! `check-mix` runs one `check` (load + analyze) of an analysis benchmark mix
+//! (`realistic`, `floating`, `pairs`; see `benches/support/analysis_mixes.rs`) and prints
+//! its time, peak memory and what it found, `analysis-incomplete` included: the
+//! 100,000-rule rows of the README's analysis table come from it.
 //!
 //! `analyze-profile` times each registered finding on its own, in registry order, so a
 //! slow `check` can be attributed to the finding (or the shared region analysis, which
@@ -19,6 +25,9 @@
 
 #[path = "../benches/support/realistic.rs"]
 mod realistic;
+
+#[path = "../benches/support/analysis_mixes.rs"]
+mod analysis_mixes;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,7 +43,7 @@ use realistic::{Generated, Kind, generate};
 
 const SIZES: [usize; 4] = [10, 100, 1_000, 10_000];
 const USAGE: &str = "usage: bench_policies dump [DIR] [--batch-lines N] \
-                     | peak-rss KIND RULES | analyze-profile KIND RULES";
+                     | peak-rss KIND RULES | analyze-profile KIND RULES | check-mix MIX RULES";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -42,6 +51,7 @@ fn main() -> ExitCode {
         Some("dump") => dump(&args[1..]),
         Some("peak-rss") => peak_rss(&args[1..]),
         Some("analyze-profile") => analyze_profile(&args[1..]),
+        Some("check-mix") => check_mix(&args[1..]),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -220,6 +230,36 @@ fn peak_rss(args: &[String]) -> Result<(), String> {
         compiled.automaton().memory_usage(),
         report.diagnostics.len(),
         compiled.fallbacks().len(),
+    );
+    Ok(())
+}
+
+fn check_mix(args: &[String]) -> Result<(), String> {
+    let [mix, rules] = args else {
+        return Err(USAGE.to_owned());
+    };
+    let mix = analysis_mixes::Mix::parse(mix).ok_or_else(|| format!("unknown mix {mix}"))?;
+    let rules: usize = rules
+        .parse()
+        .map_err(|_| format!("bad rule count {rules}"))?;
+    let text = analysis_mixes::policy(mix, rules);
+    let before = high_water_kib()?;
+    let started = Instant::now();
+    let report = check_bytes("p.yaml", text.as_bytes(), &CheckOptions::default());
+    let elapsed = started.elapsed();
+    let after = high_water_kib()?;
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for diagnostic in &report.diagnostics {
+        *counts.entry(diagnostic.code.name).or_default() += 1;
+    }
+    println!(
+        "{} {rules}: {} bytes of YAML; check {:.1} ms; peak RSS {:.1} MiB (before {:.1} MiB); \
+         findings {counts:?}",
+        mix.name(),
+        text.len(),
+        elapsed.as_secs_f64() * 1e3,
+        after as f64 / 1024.0,
+        before as f64 / 1024.0,
     );
     Ok(())
 }

@@ -187,16 +187,19 @@ fn check_policy(text: &str, space: &[(String, String, JsonMap)]) {
                     .deciding
                     .iter()
                     .any(|&at| map.call(&policy, at).is_some_and(|(_, d)| decides(&d)));
-                assert!(proven, "rules[{r}] reported reachable without a witness\n{text}");
+                assert!(
+                    proven,
+                    "rules[{r}] reported reachable without a witness\n{text}"
+                );
                 if reachable.redundant.is_some() && !map.is_opaque(r) {
                     // Without its only rule, a policy decides every call by its default.
-                    let smaller =
-                        (policy.rules.len() > 1).then(|| load(&without_rule(text, r)).1);
+                    let smaller = (policy.rules.len() > 1).then(|| load(&without_rule(text, r)).1);
                     for (call, before) in space.iter().zip(&decisions) {
-                        let after = smaller.as_ref().map_or(
-                            (policy.default_action, false),
-                            |smaller| class(&decide(smaller, call)),
-                        );
+                        let after = smaller
+                            .as_ref()
+                            .map_or((policy.default_action, false), |smaller| {
+                                class(&decide(smaller, call))
+                            });
                         assert_eq!(
                             class(before),
                             after,

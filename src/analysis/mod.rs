@@ -72,7 +72,8 @@ pub fn diagnose(loaded: &LoadResult, levels: &LevelConfig) -> Vec<Diagnostic> {
 /// [`diagnose`] in a context the caller keeps (see [`analyze_in`]).
 pub fn diagnose_in(context: &Context<'_>, levels: &LevelConfig) -> Vec<Diagnostic> {
     let loaded = context.loaded;
-    let (load, mut findings) = config::configure(loaded, run_findings(context, Some(levels)), levels);
+    let (load, mut findings) =
+        config::configure(loaded, run_findings(context, Some(levels)), levels);
     // Sorted once, here, after the configuration added its own findings (problems with
     // suppression comments). Load errors are not sorted: they keep the reference's order
     // (version, then settings in its fixed key order, then rules; CI compares

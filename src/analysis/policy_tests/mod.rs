@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::analysis::compare::ProductLimits;
 pub use crate::analysis::compare::invariants::InvariantKind;
 use crate::analysis::compare::invariants::{Proof, prove};
-use crate::analysis::regions::{Questions, AnalysisLimits, Reach, RegionMap};
+use crate::analysis::regions::{AnalysisLimits, Questions, Reach, RegionMap};
 use crate::diagnostics::Diagnostic;
 use crate::eval::{Decision, DecisionRecord, JsonMap, Request, interpret};
 use crate::policy::{Effect, Policy};

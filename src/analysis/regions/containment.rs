@@ -13,11 +13,11 @@
 //! (about a millisecond) is built only when that call does not settle it. The domain's
 //! automaton is built once per policy.
 
+use super::decode::Decoder;
 use super::decode::rule_matches;
 use super::domain::domain;
 use super::encode::{is_opaque, rule_language};
 use super::explore::{Domain, ExploreLimits, explore};
-use super::decode::Decoder;
 use super::scalable::covers_by_prefix;
 use super::scalable::quick::candidate_call;
 use super::{AnalysisLimits, RegionMap};

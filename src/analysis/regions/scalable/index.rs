@@ -152,8 +152,12 @@ impl MatchIndex {
         anchored.retain(|r| range.contains(r));
         anchored.sort_unstable();
         anchored.dedup();
-        let lo = self.unanchored.partition_point(|&r| (r as usize) < range.start);
-        let hi = self.unanchored.partition_point(|&r| (r as usize) < range.end);
+        let lo = self
+            .unanchored
+            .partition_point(|&r| (r as usize) < range.start);
+        let hi = self
+            .unanchored
+            .partition_point(|&r| (r as usize) < range.end);
         let unanchored = self
             .unanchored
             .get(lo..hi.max(lo))

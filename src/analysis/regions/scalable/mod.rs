@@ -128,10 +128,11 @@ pub(super) fn classify_each(
         engine.rule_left.set(limits.rule_states);
         let reach = match engine.decide(rule) {
             Ok((answer, gaps)) => {
-                map.incomplete.extend(gaps.into_iter().map(|reason| Incomplete {
-                    rule: Some(rule.index),
-                    reason,
-                }));
+                map.incomplete
+                    .extend(gaps.into_iter().map(|reason| Incomplete {
+                        rule: Some(rule.index),
+                        reason,
+                    }));
                 store(map, answer)
             }
             Err(reason) => {
@@ -271,27 +272,43 @@ impl<'a> Engine<'a> {
     /// because it needs an automaton of two rules instead of one of every overlapping
     /// rule, and not at all when the blocker matches every call.
     ///
-    /// When `q` has the rule's effect but an earlier rule of another effect may take some
-    /// of its calls first, one blocker is not the whole story (the rule is not merely
-    /// dead weight): the general search below finds that rule and its witness.
+    /// When `q` has the rule's effect, an earlier rule of another effect may still take
+    /// some of its calls first (then the rule is not merely dead weight: its intent is
+    /// lost for those calls). Only the rules before `q` can, so only they are searched
+    /// for such a call.
     fn covered_by_one(&self, rule: &Rule, q: &Rule, call: &Call) -> Result<Option<Answer>, String> {
-        if q.effect == rule.effect
-            && self
-                .overlapping(rule, |p| p.index < q.index && p.effect != rule.effect)
-                .next()
-                .is_some()
-        {
-            return Ok(None);
-        }
         let covered = covers_by_prefix(q, rule) || {
             let alone = self.search(&[rule], &[q], Stop::FirstFree)?;
             alone.matchable && alone.free.is_empty()
         };
-        Ok(covered.then(|| Answer::Unreachable {
-            blockers: vec![q.index],
-            different_effect: q.effect != rule.effect,
+        if !covered {
+            return Ok(None);
+        }
+        let mut blockers = vec![q.index];
+        let mut witnesses = vec![call.clone()];
+        let mut different_effect = q.effect != rule.effect;
+        if !different_effect {
+            let before: Vec<&Rule> = self
+                .overlapping(rule, |p| p.index < q.index && p.effect != rule.effect)
+                .collect();
+            if !before.is_empty() {
+                let found = self.search_within(&[rule], &before, &[], Stop::Exhaust)?;
+                let taken = found.free.into_iter().find_map(|call| {
+                    let d = self.decider(rule, &call)?;
+                    (self.effect(d) != Some(rule.effect)).then_some((call, d))
+                });
+                if let Some((call, d)) = taken {
+                    blockers.insert(0, d);
+                    witnesses.insert(0, call);
+                    different_effect = true;
+                }
+            }
+        }
+        Ok(Some(Answer::Unreachable {
+            blockers,
+            different_effect,
             opaque_other: self.opaque_other_effect(rule),
-            witnesses: vec![call.clone()],
+            witnesses,
         }))
     }
 
@@ -320,7 +337,12 @@ impl<'a> Engine<'a> {
     }
 
     /// One walk, charged to the rule's and the document's budgets.
-    fn search(&self, target: &[&Rule], union: &[&Rule], stop: Stop) -> Result<SearchResult, String> {
+    fn search(
+        &self,
+        target: &[&Rule],
+        union: &[&Rule],
+        stop: Stop,
+    ) -> Result<SearchResult, String> {
         self.search_within(target, &[], union, stop)
     }
 
@@ -339,9 +361,9 @@ impl<'a> Engine<'a> {
         if rule_left == 0 {
             return Err(self.rule_spent());
         }
-        let result = self
-            .searcher
-            .search(target, within, union, stop, rule_left.min(document_left));
+        let result =
+            self.searcher
+                .search(target, within, union, stop, rule_left.min(document_left));
         let charged = match &result {
             Ok(found) => found.states,
             Err(_) => rule_left.min(document_left),
@@ -351,9 +373,7 @@ impl<'a> Engine<'a> {
             .set(document_left.saturating_sub(charged));
         match result {
             Ok(found) => Ok(found),
-            Err(hit) if hit.is_budget() && document_left <= rule_left => {
-                Err(self.document_spent())
-            }
+            Err(hit) if hit.is_budget() && document_left <= rule_left => Err(self.document_spent()),
             Err(hit) if hit.is_budget() => Err(self.rule_spent()),
             Err(hit) => Err(hit.0),
         }
@@ -410,14 +430,25 @@ impl<'a> Engine<'a> {
                 .filter_map(|&q| self.policy.rules.get(q))
                 .collect();
             let left = self.search(&[rule], &chosen, Stop::FirstFree)?;
-            let Some(q) = left.free.iter().find_map(|call| self.decider(rule, call)) else {
+            let Some((call, q)) = left
+                .free
+                .into_iter()
+                .find_map(|call| self.decider(rule, &call).map(|q| (call, q)))
+            else {
                 break;
             };
             if blockers.contains(&q) {
                 break;
             }
             blockers.push(q);
+            // One witness per blocker: the call that named it.
+            if !witnesses.contains(&call) {
+                witnesses.push(call);
+            }
         }
+        // Named in rule order, as a reader scans the policy (the witnesses still show a
+        // call of another effect first).
+        blockers.sort_unstable();
         Ok(Answer::Unreachable {
             blockers,
             different_effect,
@@ -456,7 +487,12 @@ impl<'a> Engine<'a> {
         } else {
             Vec::new()
         };
-        let asked = self.questions.redundancy.get(rule.index).copied().unwrap_or(false);
+        let asked = self
+            .questions
+            .redundancy
+            .get(rule.index)
+            .copied()
+            .unwrap_or(false);
         let redundant = if asked && !self.is_opaque(rule.index) {
             self.redundancy(rule, &deciding).unwrap_or_else(|reason| {
                 gaps.push(format!("whether it is redundant was not decided: {reason}"));

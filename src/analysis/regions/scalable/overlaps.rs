@@ -3,49 +3,82 @@
 //! it and is not an exception carved out of it), and, for an approval-eligible rule, by
 //! a hard deny?
 //!
-//! For each candidate earlier rule `q` (from the overlap index, in order), a request of
-//! both rules that no rule before `q` matches is one `q` decides. The request built from
-//! both rules' syntax usually is one ([`candidate_call`]); otherwise the product search
-//! over the rule, `q` and the rules before `q` that can overlap the rule decides it.
-//! Every call found is re-checked with the rules' real gates before it is returned.
+//! The candidates are the earlier rules the overlap index names that have the kind
+//! asked for. A request built from the rule's and a candidate's syntax usually is one a
+//! candidate decides ([`candidate_call`]); otherwise one product search looks for a
+//! request of the rule that some candidate matches and no other overlapping earlier
+//! rule does. Every call found is re-checked with the rules' real gates before it is
+//! returned.
 
 use super::search::Stop;
 use super::{Engine, candidate_call};
 use crate::analysis::regions::{Call, shadows};
 use crate::policy::{Effect, Rule};
 
-/// Calls returned per question: the finding reports one, a second lets it re-check.
-const MAX_CALLS: usize = 2;
+/// Candidates tried with a call built from both rules' syntax before the search.
+const QUICK_TRIES: usize = 8;
 
 impl Engine<'_> {
     /// Calls of `rule` decided earlier by a correlated rule of another effect.
     pub(super) fn shadowing_calls(&self, rule: &Rule) -> Result<Vec<Call>, String> {
-        let mut found = Vec::new();
+        // Correlation (the candidate is not an exception inside the rule) is checked on
+        // the decider of a call found, not on every candidate: a floating rule after
+        // thousands of rules of another effect would otherwise test each of them.
         let candidates: Vec<&Rule> = self.overlapping(rule, |q| shadows(q, rule)).collect();
-        for q in candidates {
-            if !self.correlated(rule, q) {
-                continue;
-            }
-            if let Some(call) = self.decided_by(rule, q, |d| shadows(d, rule))? {
-                found.push(call);
-                if found.len() >= MAX_CALLS {
-                    break;
-                }
-            }
-        }
-        Ok(found)
+        self.decided_by_any(rule, &candidates, |d| {
+            shadows(d, rule) && self.correlated(rule, d)
+        })
     }
 
     /// Calls of the approval-eligible `rule` decided earlier by a hard deny.
     pub(super) fn preempting_calls(&self, rule: &Rule) -> Result<Vec<Call>, String> {
         let hard = |q: &Rule| q.effect == Effect::Deny && !q.hitl_eligible();
         let candidates: Vec<&Rule> = self.overlapping(rule, hard).collect();
-        for q in candidates {
-            if let Some(call) = self.decided_by(rule, q, hard)? {
-                return Ok(vec![call]);
-            }
+        self.decided_by_any(rule, &candidates, hard)
+    }
+
+    /// A call of `rule` whose first matching rule is one of `candidates` (re-checked:
+    /// its decider must pass `accept`). The call built from the rule's and a candidate's
+    /// syntax is tried for the first few candidates; then one search over the rule's
+    /// requests that some candidate matches and no other earlier overlapping rule does.
+    /// Such a request's first match is a candidate. The search misses a candidate's
+    /// requests that a later non-candidate rule also matches; the shared calls tried
+    /// first find the usual cases of those.
+    fn decided_by_any(
+        &self,
+        rule: &Rule,
+        candidates: &[&Rule],
+        accept: impl Fn(&Rule) -> bool,
+    ) -> Result<Vec<Call>, String> {
+        if candidates.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(Vec::new())
+        let ok = |call: &Call| {
+            self.passes(rule, call)
+                && self
+                    .earlier(rule, call)
+                    .first()
+                    .and_then(|&d| self.policy.rules.get(d))
+                    .is_some_and(&accept)
+        };
+        let quick = candidates
+            .iter()
+            .take(QUICK_TRIES)
+            .filter_map(|q| candidate_call(self.decoder, rule, Some(q)))
+            .find(|call| ok(call));
+        if let Some(call) = quick {
+            return Ok(vec![call]);
+        }
+        let others: Vec<&Rule> = self
+            .overlapping(rule, |p| !candidates.iter().any(|c| c.index == p.index))
+            .collect();
+        let found = self.search_within(&[rule], candidates, &others, Stop::FirstFree)?;
+        Ok(found
+            .free
+            .into_iter()
+            .filter(|call| ok(call))
+            .take(1)
+            .collect())
     }
 
     /// Whether earlier rule `q` reaches beyond `rule` with one of its patterns (so it is
@@ -58,29 +91,5 @@ impl Engine<'_> {
             part.patterns = q.patterns.get(p).cloned().into_iter().collect();
             self.containment.contains(self.decoder, rule, &part) == Some(false)
         })
-    }
-
-    /// A call of `rule` whose first matching rule is `q` (or, when an opaque rule before
-    /// `q` takes it, a rule that `accept`s), if there is one.
-    fn decided_by(
-        &self,
-        rule: &Rule,
-        q: &Rule,
-        accept: impl Fn(&Rule) -> bool,
-    ) -> Result<Option<Call>, String> {
-        let ok = |call: &Call| {
-            self.passes(rule, call)
-                && self
-                    .earlier(rule, call)
-                    .first()
-                    .and_then(|&d| self.policy.rules.get(d))
-                    .is_some_and(&accept)
-        };
-        if let Some(call) = candidate_call(self.decoder, rule, Some(q)).filter(|c| ok(c)) {
-            return Ok(Some(call));
-        }
-        let before: Vec<&Rule> = self.overlapping(rule, |p| p.index < q.index).collect();
-        let result = self.search(&[rule, q], &before, Stop::FirstFree)?;
-        Ok(result.free.into_iter().find(|call| ok(call)))
     }
 }

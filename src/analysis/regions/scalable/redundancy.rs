@@ -55,18 +55,23 @@ impl Engine<'_> {
         if later.iter().any(|l| self.is_opaque(l.index)) {
             return Ok(None);
         }
+        let other_class = later.iter().filter(|l| rule_class(l) != class).count();
         let shared = later
             .iter()
             .filter(|l| rule_class(l) != class)
+            .take(MAX_SEARCHES)
             .filter_map(|l| candidate_call(self.decoder, rule, Some(l)));
         for call in deciding.iter().cloned().chain(shared) {
             if self.changes_without(rule, &call) {
                 return Ok(None);
             }
         }
+        if other_class > MAX_SEARCHES {
+            // The proof would need more searches than a redundancy claim may cost.
+            return Ok(None);
+        }
         let mut taken: Vec<&Rule> = self.overlapping(rule, |_| true).collect();
         let mut successors = Vec::new();
-        let mut searches = 0;
         for l in later {
             if rule_class(l) == class {
                 successors.push(Some(l.index));
@@ -78,10 +83,6 @@ impl Engine<'_> {
             }
             // A request of both rules that no earlier rule and no later rule before `l`
             // takes: without the rule, `l` decides it, with another class.
-            searches += 1;
-            if searches > MAX_SEARCHES {
-                return Ok(None);
-            }
             let escaped = self.search(&[rule, l], &taken, Stop::FirstFree)?;
             if !escaped.free.is_empty() {
                 // Confirmed by the interpreter or not (an opaque earlier rule may take

@@ -102,7 +102,12 @@ impl RuleAutomata {
         }
     }
 
-    fn get(&self, rule: &Rule, layout: &Layout, limits: &ExploreLimits) -> Result<&RuleDfa, LimitHit> {
+    fn get(
+        &self,
+        rule: &Rule,
+        layout: &Layout,
+        limits: &ExploreLimits,
+    ) -> Result<&RuleDfa, LimitHit> {
         let cell = self
             .dfas
             .get(rule.index)
@@ -428,7 +433,8 @@ impl Walk<'_> {
         {
             return;
         }
-        let accepts = |d: &RuleDfa, state: StateID| d.dfa.is_match_state(d.dfa.next_eoi_state(state));
+        let accepts =
+            |d: &RuleDfa, state: StateID| d.dfa.is_match_state(d.dfa.next_eoi_state(state));
         if !self
             .targets
             .iter()
@@ -446,11 +452,7 @@ impl Walk<'_> {
         }
         self.result.matchable = true;
         let blocked = tuple.union.iter().any(|&(i, s)| {
-            i == UNIVERSAL
-                || self
-                    .members
-                    .get(i as usize)
-                    .is_some_and(|m| accepts(m, s))
+            i == UNIVERSAL || self.members.get(i as usize).is_some_and(|m| accepts(m, s))
         });
         let list = if blocked {
             &mut self.blocked_paths
