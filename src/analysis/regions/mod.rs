@@ -24,7 +24,6 @@
 //! overlaps. Past the per-rule budget a rule is *unknown* and no finding is made about it.
 
 mod approvals;
-mod approvals_render;
 mod classify;
 mod containment;
 mod decode;
@@ -36,7 +35,6 @@ mod limits;
 mod scalable;
 
 pub use approvals::{ApprovalClass, ApprovalReport, ClassSummary, approval_partition};
-pub use approvals_render::{approvals_json, render_approvals};
 pub use containment::Containment;
 pub use decode::Call;
 pub use encode::GateId;

@@ -8,6 +8,7 @@
 //! Text from the policy is escaped on its way out (`escape`): the human and GitHub
 //! formats show control characters as `<U+001B>`, the JSON ones `\u`-escape them.
 
+mod approvals;
 mod escape;
 #[cfg(feature = "render")]
 mod excerpt;
@@ -19,6 +20,7 @@ mod sarif;
 #[cfg(feature = "render")]
 mod window;
 
+pub use approvals::{approvals_json, render_approvals};
 pub use escape::{SafeJsonFormatter, escape_controls, is_control, json_string, write_json};
 pub use github::{github_annotations, write_github_annotations};
 #[cfg(feature = "render")]
