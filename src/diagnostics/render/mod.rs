@@ -5,11 +5,10 @@
 //! writer the caller gives, or return strings or JSON values; they never print, so the
 //! CLI decides where output goes and tests snapshot it. Lines and columns come from the
 //! document's `LineIndex` in every format, so no two formats disagree on a position.
-//! Text from the policy is escaped on its way out (`escape`): the human and GitHub
-//! formats show control characters as `<U+001B>`, the JSON ones `\u`-escape them.
+//! Text from the policy is escaped on its way out (`diagnostics::escape`): the human and
+//! GitHub formats show control characters as `<U+001B>`, the JSON ones `\u`-escape them.
 
 mod approvals;
-mod escape;
 #[cfg(feature = "render")]
 mod excerpt;
 mod github;
@@ -21,7 +20,9 @@ mod sarif;
 mod window;
 
 pub use approvals::{approvals_json, render_approvals};
-pub use escape::{SafeJsonFormatter, escape_controls, is_control, json_string, write_json};
+// The escaping is one layer down, in `diagnostics::escape`, because the evaluator writes
+// its JSON lines with it too; it is re-exported here, where renderers' callers look.
+pub use super::escape::{SafeJsonFormatter, escape_controls, is_control, json_string, write_json};
 pub use github::{github_annotations, write_github_annotations};
 #[cfg(feature = "render")]
 pub use human::{HumanOptions, render_human, write_human};
