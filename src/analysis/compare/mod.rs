@@ -14,7 +14,6 @@
 //! does no IO: the CLI reads the two files.
 
 pub mod align;
-pub mod codes;
 pub mod invariants;
 pub mod product;
 pub mod render;

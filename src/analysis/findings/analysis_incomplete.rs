@@ -9,24 +9,10 @@ use super::Finding;
 use super::reachability::rule_span;
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0200",
-    name: "analysis-incomplete",
-    level: Level::Info,
-    summary: "the reachability analysis hit a limit; some rules were not decided",
-    doc: "Reports that the exact reachability analysis could not finish within its \
-limits. The analysis builds one automaton over every rule; a policy with very many \
-rules mixing `*` between different literals can make that automaton explode, in which \
-case rules are decided one at a time, and past a second budget a rule is left undecided. \
-No reachability or approval finding is made about an undecided rule, so its absence \
-proves nothing.\n\n\
-```yaml\nrules:\n  - deny: '*a*b*c*d*'\n  - deny: '*e*f*g*h*'\n  # ... thousands more like these\n```\n\n\
-Fix: usually none is needed; to get a full analysis, split the policy, or replace \
-patterns with many `*` by anchored prefixes (`github:delete_*`).",
-};
+pub use crate::diagnostics::codes::findings::ANALYSIS_INCOMPLETE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 
