@@ -72,14 +72,17 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         .filter(|d| d.is_error())
         .cloned()
         .collect();
-    let Some(policy) = report.policy.clone() else {
+    let print_errors = || {
         eprint_diagnostics(
             &FileReport {
                 source: &report.source,
                 diagnostics: &errors,
             },
             color,
-        );
+        )
+    };
+    let Some(policy) = report.policy.clone() else {
+        print_errors();
         errln!(
             "error: {} did not load; no bundle was written",
             args.policy.display()
@@ -87,13 +90,7 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         return EXIT_FAILURE;
     };
     if !errors.is_empty() && !args.allow_findings {
-        eprint_diagnostics(
-            &FileReport {
-                source: &report.source,
-                diagnostics: &errors,
-            },
-            color,
-        );
+        print_errors();
         errln!(
             "error: refusing to build {} with {} error-level finding(s); fix them or pass --allow-findings",
             args.policy.display(),
