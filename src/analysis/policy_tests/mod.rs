@@ -3,7 +3,6 @@
 //! the policy. The core reads text and returns reports; the CLI finds and reads files.
 
 mod parse;
-pub mod render;
 
 use serde_json::{Value, json};
 
