@@ -7,9 +7,9 @@
 
 use serde_json::Value;
 
-use crate::analysis::regions::{ApprovalReport, approvals_json};
+use crate::analysis::regions::ApprovalReport;
 use crate::analysis::{self, Context, LevelConfig};
-use crate::diagnostics::render::{FileReport, json_report};
+use crate::diagnostics::render::{FileReport, approvals_json, json_report};
 use crate::diagnostics::{Diagnostic, Level};
 use crate::policy::{LoadResult, Policy, load, load_bytes};
 use crate::source::SourceFile;

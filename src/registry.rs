@@ -1,19 +1,21 @@
-//! The one table of every diagnostic code users can meet: load codes and analyzer
-//! findings. `guardc explain`, the documentation test and any editor integration read it.
+//! The one table of every diagnostic code users can meet: load codes, analyzer findings,
+//! the CI gates' codes and those of guardc's own comments. `guardc explain`, the
+//! configuration's code lookup, the SARIF rule list, the documentation test and any
+//! editor integration read it.
+//!
+//! It joins the families defined in `diagnostics::codes` and imports nothing above them,
+//! so every layer that reports diagnostics may look codes up here.
 
-use crate::analysis::config::UNKNOWN_SUPPRESSION;
-use crate::analysis::findings::FINDINGS;
 use crate::diagnostics::CodeInfo;
-use crate::diagnostics::codes::load_codes;
-use crate::ide::EXPECTATION_MISMATCH;
+use crate::diagnostics::codes::{comments, diff, findings, load_codes, policy_tests};
 
 /// Every registered code, in code order.
 pub fn all() -> Vec<&'static CodeInfo> {
     let mut codes: Vec<&'static CodeInfo> = load_codes()
-        .chain(FINDINGS.iter().map(|f| f.info))
-        .chain(crate::analysis::compare::codes::ALL)
-        .chain(crate::analysis::policy_tests::codes::ALL)
-        .chain([&UNKNOWN_SUPPRESSION, &EXPECTATION_MISMATCH])
+        .chain(findings::ALL)
+        .chain(diff::ALL)
+        .chain(policy_tests::ALL)
+        .chain(comments::ALL)
         .collect();
     codes.sort_by_key(|c| c.code);
     codes

@@ -15,12 +15,12 @@ mod regions_common;
 
 use std::path::Path;
 
-use guardc::analysis::regions::{
-    AnalysisLimits, approval_partition, approvals_json, render_approvals,
-};
+use guardc::analysis::regions::{AnalysisLimits, approval_partition};
 use guardc::check::{CheckOptions, check_source};
 use guardc::diagnostics::Diagnostic;
-use guardc::diagnostics::render::{FileReport, HumanOptions, json_report, render_human};
+use guardc::diagnostics::render::{
+    FileReport, HumanOptions, approvals_json, json_report, render_approvals, render_human,
+};
 use guardc::source::SourceFile;
 use regions_common::{
     REGION_FINDINGS, assert_witnesses_recheck, findings_with_limits, fixture_files, region_only,

@@ -42,8 +42,18 @@ const TEST_LIMITS: AutomatonLimits = AutomatonLimits {
 };
 
 fn assert_agrees(policy: &guardc::policy::Policy, compiled: &CompiledPolicy) {
+    assert_decides_alike(policy, compiled, requests_for(policy));
+}
+
+/// The compiled policy and the interpreter decide every subject alike, with and without
+/// a context.
+fn assert_decides_alike(
+    policy: &guardc::policy::Policy,
+    compiled: &CompiledPolicy,
+    subjects: impl IntoIterator<Item = (String, String)>,
+) {
     let context = serde_json::Map::from_iter([("env".to_owned(), "prod".into())]);
-    for (tool, method) in requests_for(policy) {
+    for (tool, method) in subjects {
         for ctx in [None, Some(&context)] {
             let request = Request {
                 tool: &tool,
@@ -60,16 +70,25 @@ fn assert_agrees(policy: &guardc::policy::Policy, compiled: &CompiledPolicy) {
     }
 }
 
+/// The fallback report of a group that had to be split.
+fn split_group<'a>(
+    compiled: &'a CompiledPolicy,
+    group: &str,
+) -> &'a guardc::automaton::AutomatonFallback {
+    let fallback = compiled
+        .fallbacks()
+        .iter()
+        .find(|f| f.group == group)
+        .unwrap();
+    assert!(fallback.chunks > 1, "{fallback:?}");
+    fallback
+}
+
 #[test]
 fn gated_subset_explosion_splits_and_stays_exact() {
     let policy = fixture("gated-subset-explosion.yaml");
     let compiled = CompiledPolicy::with_limits(policy.clone(), &TEST_LIMITS);
-    let fallback = compiled
-        .fallbacks()
-        .iter()
-        .find(|f| f.group == "gated")
-        .unwrap();
-    assert!(fallback.chunks > 1, "{fallback:?}");
+    let fallback = split_group(&compiled, "gated");
     assert!(fallback.reason.contains("limit"), "{}", fallback.reason);
     assert_agrees(&policy, &compiled);
 }
@@ -78,12 +97,7 @@ fn gated_subset_explosion_splits_and_stays_exact() {
 fn decider_suffix_explosion_splits_and_stays_exact() {
     let policy = fixture("decider-suffix-explosion.yaml");
     let compiled = CompiledPolicy::with_limits(policy.clone(), &TEST_LIMITS);
-    let fallback = compiled
-        .fallbacks()
-        .iter()
-        .find(|f| f.group == "action-only")
-        .unwrap();
-    assert!(fallback.chunks > 1, "{fallback:?}");
+    split_group(&compiled, "action-only");
     assert_agrees(&policy, &compiled);
 }
 
@@ -133,7 +147,6 @@ fn per_tool_explosions_share_one_budget_and_stay_exact() {
 /// Like [`assert_agrees`], over every tool of the fixture and subjects that match and
 /// just miss the exploding pattern.
 fn assert_agrees_per_tool(policy: &guardc::policy::Policy, compiled: &CompiledPolicy) {
-    let context = serde_json::Map::from_iter([("env".to_owned(), "prod".into())]);
     let tail = "0123456789abcdefghijklmn";
     let methods = [
         format!("xa{tail}"),
@@ -144,26 +157,15 @@ fn assert_agrees_per_tool(policy: &guardc::policy::Policy, compiled: &CompiledPo
         "get_11".to_owned(),
         "nothing".to_owned(),
     ];
-    for tool in (0..160)
+    let tools = (0..160)
         .map(|i| format!("t{i}"))
-        .chain(["T1".to_owned(), "u".to_owned()])
-    {
-        for method in &methods {
-            for ctx in [None, Some(&context)] {
-                let request = Request {
-                    tool: &tool,
-                    method,
-                    context: ctx,
-                    args: None,
-                };
-                assert_eq!(
-                    compiled.decide(&request),
-                    interpret(policy, &request),
-                    "{tool}:{method}"
-                );
-            }
-        }
-    }
+        .chain(["T1".to_owned(), "u".to_owned()]);
+    let subjects = tools.flat_map(|tool| {
+        methods
+            .iter()
+            .map(move |method| (tool.clone(), method.clone()))
+    });
+    assert_decides_alike(policy, compiled, subjects);
 }
 
 /// A pool that runs out part-way leaves earlier groups compiled and later ones per

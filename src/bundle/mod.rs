@@ -32,6 +32,7 @@
 //! bundles: nothing depends on time, hash order or the machine.
 
 mod codec;
+mod compiled;
 mod policy_codec;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};

@@ -8,12 +8,11 @@ use clap::Args;
 use super::files::{InputKind, read_input};
 use super::input::NotAPolicy;
 use super::keys;
-use super::output::{ColorChoice, eprint_diagnostics};
+use super::output::{ColorChoice, eprint_errors};
 use super::write::{Mode, refuse_overwriting_input, write_atomically};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::bundle::write_bundle;
 use crate::check::{CheckOptions, check_bytes};
-use crate::diagnostics::render::FileReport;
 use crate::eval::CompiledPolicy;
 
 #[derive(Debug, Args)]
@@ -66,38 +65,21 @@ pub fn run(args: BuildArgs, color: ColorChoice) -> u8 {
         &bytes,
         &CheckOptions::default(),
     );
-    let errors: Vec<_> = report
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     let Some(policy) = report.policy.clone() else {
-        eprint_diagnostics(
-            &FileReport {
-                source: &report.source,
-                diagnostics: &errors,
-            },
-            color,
-        );
+        eprint_errors(&report.source, &report.diagnostics, color);
         errln!(
             "error: {} did not load; no bundle was written",
             args.policy.display()
         );
         return EXIT_FAILURE;
     };
-    if !errors.is_empty() && !args.allow_findings {
-        eprint_diagnostics(
-            &FileReport {
-                source: &report.source,
-                diagnostics: &errors,
-            },
-            color,
-        );
+    if errors > 0 && !args.allow_findings {
+        eprint_errors(&report.source, &report.diagnostics, color);
         errln!(
             "error: refusing to build {} with {} error-level finding(s); fix them or pass --allow-findings",
             args.policy.display(),
-            errors.len()
+            errors
         );
         return EXIT_FINDINGS;
     }

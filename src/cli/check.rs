@@ -17,10 +17,10 @@ use super::output::{ColorChoice, TextWriter, errln, human_options};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::LevelConfig;
 use crate::analysis::config::{CONFIG_FILE_NAME, LevelSetting};
-use crate::analysis::regions::render_approvals;
 use crate::check::{CheckOptions, CheckReport, check_bytes, check_json};
 use crate::diagnostics::render::{
-    FileReport, escape_controls, json_string, sarif_report, write_github_annotations, write_human,
+    FileReport, escape_controls, json_string, render_approvals, sarif_report,
+    write_github_annotations, write_human,
 };
 
 #[derive(Debug, Args)]

@@ -9,10 +9,11 @@ use clap::Args;
 use super::files::{InputKind, read_input};
 use super::output::{ColorChoice, eprint_load_errors, errln, outln};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
-use crate::analysis::compare::{
-    ChangeClass, ProductLimits, Side, diff, diff_diagnostics, diff_json, render_diff_human,
+use crate::analysis::compare::{ChangeClass, ProductLimits, diff};
+use crate::diagnostics::render::{
+    FileReport, Side, diff_diagnostics, diff_json, github_annotations, render_diff_human,
+    sarif_report,
 };
-use crate::diagnostics::render::{FileReport, github_annotations, sarif_report};
 use crate::policy::{LoadResult, load_bytes};
 
 #[derive(Debug, Args)]

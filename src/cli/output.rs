@@ -7,7 +7,9 @@
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
 
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::render::{FileReport, HumanOptions, escape_controls, write_human};
+use crate::source::SourceFile;
 
 /// `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,15 +90,19 @@ pub fn eprint_diagnostics(report: &FileReport<'_>, color: ColorChoice) {
 /// Print only the errors of a document that did not load (the commands that need a
 /// policy, not a report, show why they stopped and nothing else).
 pub fn eprint_load_errors(loaded: &crate::policy::LoadResult, color: ColorChoice) {
-    let errors: Vec<_> = loaded
-        .diagnostics
+    eprint_errors(&loaded.source, &loaded.diagnostics, color);
+}
+
+/// Print only the error-level diagnostics of a document.
+pub fn eprint_errors(source: &SourceFile, diagnostics: &[Diagnostic], color: ColorChoice) {
+    let errors: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| d.is_error())
         .cloned()
         .collect();
     eprint_diagnostics(
         &FileReport {
-            source: &loaded.source,
+            source,
             diagnostics: &errors,
         },
         color,

@@ -10,9 +10,9 @@ use super::files::{InputKind, read_input};
 use super::output::{ColorChoice, eprint_diagnostics, eprint_load_errors, errln, outln};
 use super::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use crate::analysis::compare::ProductLimits;
-use crate::analysis::policy_tests::render::{junit, render_suite_human, suite_json};
 use crate::analysis::policy_tests::{SuiteReport, generate, parse_suite, run_suite};
 use crate::diagnostics::render::FileReport;
+use crate::diagnostics::render::{junit, render_suite_human, suite_json};
 use crate::policy::{Policy, load_bytes};
 use crate::source::SourceFile;
 

@@ -8,6 +8,7 @@
 
 pub mod codes;
 mod diagnostic;
+pub(crate) mod escape;
 pub mod render;
 pub mod suggest;
 

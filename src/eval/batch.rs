@@ -18,7 +18,7 @@ use std::io::{BufRead, Write};
 use serde::Deserialize;
 
 use super::{CompiledPolicy, Decision, DecisionRecord, JsonMap, Request};
-use crate::diagnostics::render::write_json;
+use crate::diagnostics::escape::write_json;
 
 /// Longest request line decided, in bytes, without its line break. Far above any real
 /// call (arguments carrying a whole file are a few MiB); a longer line is decided

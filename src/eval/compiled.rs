@@ -176,11 +176,6 @@ impl GatedSearch<'_, '_> {
 }
 
 impl CompiledPolicy {
-    /// Load a compiled bundle (verifying its checksum, and its signature if it has one).
-    pub fn from_bundle(bytes: &[u8]) -> Result<CompiledPolicy, crate::bundle::BundleError> {
-        crate::bundle::read_bundle(bytes, None).map(|(policy, _)| policy)
-    }
-
     /// Load a policy document (YAML or JSON, chosen by `name`'s suffix) and compile it.
     /// On failure, the load diagnostics explain why.
     pub fn from_source(

@@ -9,7 +9,8 @@
 //! The source hash is SHA-256 of the document's bytes, the same whether the policy was
 //! loaded from its YAML or from a bundle built from it (the bundle header keeps it), so
 //! an audit row can be matched to a commit of the policy file with `sha256sum`. The
-//! bundle hash is the bundle's BLAKE3 digest (see [`crate::bundle`]).
+//! bundle hash is the bundle's BLAKE3 digest, filled in by the bundle layer on load (it
+//! builds on this one; eval does not know bundles).
 
 use sha2::{Digest, Sha256};
 

@@ -12,25 +12,11 @@ use super::decide::{call_text, parse_call};
 use super::hover::Hover;
 use super::inlay::{InlayHint, end_of_line};
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes::comments::EXPECTATION_MISMATCH;
 use crate::eval::{Decision, Request, interpret};
 use crate::policy::{Effect, LoadResult};
 use crate::source::Span;
-
-pub static EXPECTATION_MISMATCH: CodeInfo = CodeInfo {
-    code: "GC0491",
-    name: "expectation-mismatch",
-    level: Level::Warning,
-    summary: "a `# guardc: expect` comment whose call gets another decision",
-    doc: "A comment `# guardc: expect EFFECT [approvable] TOOL:METHOD` states the decision \
-a call should get; the language server decides the call against the document on every \
-edit, shows the real decision after the comment, and reports this diagnostic when the two \
-differ (or when the comment cannot be read):\n\n\
-```yaml\n# guardc: expect deny approvable Bash:sudo ls\nrules:\n  - deny: 'Bash:sudo *'\n```\n\n\
-Here the deny is not approvable, because the rule has no `escalate_on_deny: true`.\n\n\
-Fix: change the rules so that the call gets the expected decision, or correct the \
-expectation if the policy is right.",
-};
 
 /// One expectation comment and what the document does with its call.
 #[derive(Debug, Clone, PartialEq)]

@@ -24,7 +24,7 @@ mod symbols;
 pub use actions::{CodeAction, code_actions};
 pub use completion::{Completion, CompletionKind, completions};
 pub use decide::{CodeLens, DECIDE_COMMAND, DecideOutcome, code_lenses, decide_call, parse_call};
-pub use expect::{EXPECTATION_MISMATCH, Expectation};
+pub use expect::Expectation;
 pub use hover::{Hover, hover};
 pub use inlay::{InlayHint, inlay_hints};
 pub use symbols::{Symbol, definition, references, symbols};

@@ -19,5 +19,5 @@ pub use float_parse::{
     PY_DECIMAL_ZEROS, is_py_space, parse_py_float, py_decimal_value, py_float, py_strip,
 };
 pub use int_parse::{PyIntError, parse_py_int};
-pub use truth::{json_truthy, node_truthy, truthy};
+pub use truth::{Shape, json_truthy, shape_truthy, truthy};
 pub use value::{PyValue, json_py_str, str_repr};

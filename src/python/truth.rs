@@ -1,6 +1,6 @@
 //! Python truthiness (`bool(value)`), the one definition for every representation of a
-//! value guardc holds: a [`PyValue`], a loaded document [`Node`] and a JSON value from
-//! a request.
+//! value guardc holds: a [`PyValue`], a loaded document node (`syntax::node_truthy`,
+//! which the syntax layer above maps onto [`Shape`]) and a JSON value from a request.
 //!
 //! The reference decides several things by truthiness (`a or b` key fallbacks, a falsy
 //! `resource` reads as absent, `escalate_on_deny: 'false'` is on), and the loader, the
@@ -11,11 +11,10 @@
 use serde_json::Value;
 
 use super::value::{PyValue, json_number};
-use crate::syntax::{Node, NodeKind};
 
 /// What Python's `bool()` reads from a value.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Shape {
+pub enum Shape {
     None,
     Bool(bool),
     Int(i128),
@@ -27,7 +26,7 @@ enum Shape {
 }
 
 /// Python `bool()`: `None`, `False`, zero and empty sizes are false.
-fn shape_truthy(shape: Shape) -> bool {
+pub fn shape_truthy(shape: Shape) -> bool {
     match shape {
         Shape::None => false,
         Shape::Bool(b) => b,
@@ -53,21 +52,6 @@ pub fn truthy(value: &PyValue) -> bool {
     })
 }
 
-/// Python `bool()` of the value a loaded document node stands for.
-pub fn node_truthy(node: &Node) -> bool {
-    shape_truthy(match &node.kind {
-        NodeKind::Null => Shape::None,
-        NodeKind::Bool(b) => Shape::Bool(*b),
-        NodeKind::Int(i) => Shape::Int(*i),
-        NodeKind::Float(f) => Shape::Float(*f),
-        NodeKind::Str(s) => Shape::Sized(s.len()),
-        NodeKind::Binary(b) => Shape::Sized(b.len()),
-        NodeKind::Date(_) | NodeKind::DateTime(_) => Shape::Object,
-        NodeKind::Set(items) | NodeKind::Seq(items) => Shape::Sized(items.len()),
-        NodeKind::Map(map) => Shape::Sized(map.len()),
-    })
-}
-
 /// Python `bool()` of the value `json.loads` gives for a JSON value (a number's
 /// spelling decides int or float, as in [`PyValue::from_json`]).
 pub fn json_truthy(value: &Value) -> bool {
@@ -89,7 +73,7 @@ pub fn json_truthy(value: &Value) -> bool {
 mod tests {
     use super::*;
     use crate::source::SourceFile;
-    use crate::syntax::{Limits, Syntax, parse};
+    use crate::syntax::{Limits, Node, Syntax, node_truthy, parse};
     use serde_json::json;
 
     /// Each value as JSON, as a loaded YAML node and as a `PyValue` has the truthiness

@@ -2,7 +2,6 @@
 //! `json.loads` (request context and arguments), with `str()`, `repr()` and `bool()`.
 
 use super::float_repr;
-use crate::syntax::{Node, NodeKind};
 
 /// A loaded value, typed the way the reference's Python objects are typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,28 +97,6 @@ impl PyValue {
         match self {
             PyValue::Str(s) => Some(s),
             _ => None,
-        }
-    }
-
-    /// The value a loaded document node stands for.
-    pub fn from_node(node: &Node) -> PyValue {
-        match &node.kind {
-            NodeKind::Null => PyValue::None,
-            NodeKind::Bool(b) => PyValue::Bool(*b),
-            NodeKind::Int(i) => PyValue::Int(*i),
-            NodeKind::Float(f) => PyValue::Float(*f),
-            NodeKind::Str(s) => PyValue::Str(s.clone()),
-            NodeKind::Date(s) => PyValue::Date(s.clone()),
-            NodeKind::DateTime(s) => PyValue::DateTime(s.clone()),
-            NodeKind::Binary(b) => PyValue::Bytes(b.clone()),
-            NodeKind::Set(items) => PyValue::Set(items.iter().map(PyValue::from_node).collect()),
-            NodeKind::Seq(items) => PyValue::List(items.iter().map(PyValue::from_node).collect()),
-            NodeKind::Map(map) => PyValue::Dict(
-                map.entries
-                    .iter()
-                    .map(|e| (PyValue::from_node(&e.key), PyValue::from_node(&e.value)))
-                    .collect(),
-            ),
         }
     }
 

@@ -13,7 +13,7 @@ mod yaml;
 mod yaml_scalar;
 
 pub use limits::Limits;
-pub use node::{DuplicateKey, MapEntry, Mapping, Node, NodeKind, ScalarStyle};
+pub use node::{DuplicateKey, MapEntry, Mapping, Node, NodeKind, ScalarStyle, node_truthy};
 
 use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;

@@ -1,6 +1,7 @@
 //! The value tree both front-ends produce: typed like the reference's loaded Python
 //! objects, and every node carrying its source span.
 
+use crate::python::{PyValue, Shape, shape_truthy};
 use crate::source::Span;
 
 /// How a scalar was written. Lints need it (a plain `yes` is a YAML 1.1 boolean, a quoted
@@ -133,4 +134,47 @@ impl Mapping {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+// The node's Python readings are written here rather than in `python/`, because
+// `python/` sits below the syntax layer (the YAML front-end resolves scalars with its
+// `int()` and `float()`), and the value and truthiness rules themselves stay there:
+// these only say which Python value, or which `bool()` shape, a node is.
+impl PyValue {
+    /// The value a loaded document node stands for.
+    pub fn from_node(node: &Node) -> PyValue {
+        match &node.kind {
+            NodeKind::Null => PyValue::None,
+            NodeKind::Bool(b) => PyValue::Bool(*b),
+            NodeKind::Int(i) => PyValue::Int(*i),
+            NodeKind::Float(f) => PyValue::Float(*f),
+            NodeKind::Str(s) => PyValue::Str(s.clone()),
+            NodeKind::Date(s) => PyValue::Date(s.clone()),
+            NodeKind::DateTime(s) => PyValue::DateTime(s.clone()),
+            NodeKind::Binary(b) => PyValue::Bytes(b.clone()),
+            NodeKind::Set(items) => PyValue::Set(items.iter().map(PyValue::from_node).collect()),
+            NodeKind::Seq(items) => PyValue::List(items.iter().map(PyValue::from_node).collect()),
+            NodeKind::Map(map) => PyValue::Dict(
+                map.entries
+                    .iter()
+                    .map(|e| (PyValue::from_node(&e.key), PyValue::from_node(&e.value)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Python `bool()` of the value a loaded document node stands for.
+pub fn node_truthy(node: &Node) -> bool {
+    shape_truthy(match &node.kind {
+        NodeKind::Null => Shape::None,
+        NodeKind::Bool(b) => Shape::Bool(*b),
+        NodeKind::Int(i) => Shape::Int(*i),
+        NodeKind::Float(f) => Shape::Float(*f),
+        NodeKind::Str(s) => Shape::Sized(s.len()),
+        NodeKind::Binary(b) => Shape::Sized(b.len()),
+        NodeKind::Date(_) | NodeKind::DateTime(_) => Shape::Object,
+        NodeKind::Set(items) | NodeKind::Seq(items) => Shape::Sized(items.len()),
+        NodeKind::Map(map) => Shape::Sized(map.len()),
+    })
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use guardc::bundle::{is_bundle, read_bundle};
 use guardc::check::{CheckOptions, check_source};
-use guardc::eval::{CompiledPolicy, JsonMap, Request, interpret};
+use guardc::eval::{CompiledPolicy, Decision as Decided, JsonMap, Request, interpret};
 use guardc::policy::load;
 use guardc::source::SourceFile;
 use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
@@ -94,9 +94,28 @@ impl Policy {
         }
     }
 
-    fn decision(&self, request: &Request<'_>) -> Decision {
-        let decided = self.shared.compiled.decide(request);
-        Decision::new(decided, Arc::clone(&self.shared), request)
+    /// Convert the arguments of `decide` and `interpret` into a request and decide it
+    /// with `decide` (the compiled evaluator or the interpreter).
+    fn decide_args(
+        &self,
+        (tool, method): (&str, &str),
+        context: Option<&Bound<'_, PyAny>>,
+        args: Option<&Bound<'_, PyAny>>,
+        decide: impl FnOnce(&Request<'_>) -> Decided,
+    ) -> PyResult<Decision> {
+        let context = optional_object(context, "context")?;
+        let args = optional_object(args, "args")?;
+        let request = Request {
+            tool,
+            method,
+            context: context.as_ref(),
+            args: args.as_ref(),
+        };
+        Ok(Decision::new(
+            decide(&request),
+            Arc::clone(&self.shared),
+            &request,
+        ))
     }
 }
 
@@ -144,14 +163,9 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         args: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decision> {
-        let context = optional_object(context, "context")?;
-        let args = optional_object(args, "args")?;
-        Ok(self.decision(&Request {
-            tool,
-            method,
-            context: context.as_ref(),
-            args: args.as_ref(),
-        }))
+        self.decide_args((tool, method), context, args, |request| {
+            self.shared.compiled.decide(request)
+        })
     }
 
     /// Decide one call with the reference interpreter (rule by rule, as the language
@@ -164,16 +178,9 @@ impl Policy {
         context: Option<&Bound<'_, PyAny>>,
         args: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Decision> {
-        let context = optional_object(context, "context")?;
-        let args = optional_object(args, "args")?;
-        let request = Request {
-            tool,
-            method,
-            context: context.as_ref(),
-            args: args.as_ref(),
-        };
-        let decided = interpret(self.shared.compiled.policy(), &request);
-        Ok(Decision::new(decided, Arc::clone(&self.shared), &request))
+        self.decide_args((tool, method), context, args, |request| {
+            interpret(self.shared.compiled.policy(), request)
+        })
     }
 
     /// Decide many calls: each item a dict (`tool`, optional `method`, `context`,

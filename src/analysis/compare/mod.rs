@@ -14,10 +14,8 @@
 //! does no IO: the CLI reads the two files.
 
 pub mod align;
-pub mod codes;
 pub mod invariants;
 pub mod product;
-pub mod render;
 
 use std::collections::BTreeMap;
 
@@ -30,7 +28,6 @@ use crate::eval::Decision;
 use crate::policy::{Effect, Policy};
 pub use align::{Alignment, align, same_gates};
 pub use product::{Class, ProductLimits};
-pub use render::{Side, diff_diagnostics, diff_json, render_diff_human};
 
 /// How a change moves a call, named for what a reviewer must look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -12,7 +12,7 @@ mod suppressions;
 mod targets;
 
 pub use levels::{ConfigError, LevelConfig, LevelSetting, LevelTarget, is_load_code};
-pub use suppressions::{Suppressions, UNKNOWN_SUPPRESSION};
+pub use suppressions::Suppressions;
 pub use targets::{SDK_NAMES, Targets};
 
 use crate::diagnostics::Diagnostic;

@@ -13,28 +13,12 @@
 
 use super::levels::{is_load_code, unknown_code};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::codes::comments::UNKNOWN_SUPPRESSION;
+use crate::diagnostics::{CodeInfo, Diagnostic};
 use crate::policy::LoadResult;
 use crate::registry;
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind, ScalarStyle};
-
-pub static UNKNOWN_SUPPRESSION: CodeInfo = CodeInfo {
-    code: "GC0490",
-    name: "unknown-suppression",
-    level: Level::Warning,
-    summary: "a `# guardc: allow(...)` comment that suppresses nothing",
-    doc: "A suppression comment that does not do what it says: it names a code or name no \
-diagnostic has (a typo such as `redundant-rules`), names a load error (which cannot be \
-suppressed: the reference refuses the document whatever the comment says), is malformed, \
-or is written where it applies to nothing (inside a rule's body, or after `rules:` but \
-not next to a rule). Such a comment silently suppresses nothing, which is worse than no \
-comment:\n\n\
-```yaml\nrules:\n  # guardc: allow(redundant-rules)     # no such finding\n  - allow: 'Read:*'\n```\n\n\
-Fix: name a code or name that `guardc explain` lists, and write the comment on the line \
-just above the rule, at the end of the rule's first line, or before `rules:` for the \
-whole file.",
-};
 
 /// The suppressions written in one document.
 #[derive(Debug, Clone, Default)]

@@ -9,26 +9,10 @@ use super::Finding;
 use super::reachability::rule_span;
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0200",
-    name: "analysis-incomplete",
-    level: Level::Info,
-    summary: "the reachability analysis hit a limit; some rules were not decided",
-    doc: "Reports a rule whose reachability the analysis could not decide within its \
-limits. Each rule is decided exactly against the earlier rules that can overlap it, with \
-small automata; a rule whose own automaton would be too large (a pattern such as \
-`*a????????????????????????b*`, which must remember every character after each `a`), or \
-whose searches need more states than the per-rule budget, or that comes after the \
-document's budget is spent, is left undecided. No reachability or approval finding is made \
-about an undecided rule, so its absence proves nothing; the rule never counts as covering \
-another.\n\n\
-```yaml\nrules:\n  - allow: '*a*'\n  - deny: '*a????????????????????????b*'\n```\n\n\
-Fix: simplify the pattern (fewer `?` after a `*`, an anchored prefix such as \
-`github:delete_*`), or split the policy.",
-};
+pub use crate::diagnostics::codes::findings::ANALYSIS_INCOMPLETE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -15,23 +15,10 @@ use regex::Regex;
 use super::Finding;
 use super::support::{key_value, rule_map, with_related_rule};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::{Effect, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0353",
-    name: "approval-intent-without-flag",
-    level: Level::Info,
-    summary: "a deny's reason asks for approval, but the rule is not approvable",
-    doc: "Flags a deny rule without a true `escalate_on_deny` whose `reason` says the \
-call needs approval (\"requires manual approval\", \"needs human approval\", \"must be \
-approved\", \"ask an admin\"). The caller is told to get approval, but the decision is \
-not approval-eligible, so the runtime refuses the call outright and no approver is ever \
-asked.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:sudo *'\n    reason: 'sudo requires admin approval'   # but nobody can approve it\n```\n\n\
-Fix: add `escalate_on_deny: true` to the rule, or reword the reason if the approval \
-happens outside the policy.",
-};
+pub use crate::diagnostics::codes::findings::APPROVAL_INTENT_WITHOUT_FLAG as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

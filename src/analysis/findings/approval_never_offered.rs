@@ -13,22 +13,9 @@ use super::reachability::{
 };
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0301",
-    name: "approval-never-offered",
-    level: Level::Error,
-    summary: "an approval-eligible deny that no call reaches: nobody can ever approve through it",
-    doc: "Flags a deny rule with a true `escalate_on_deny` that never decides a call: \
-earlier rules (first match wins) decide every call it matches. The approval path the \
-author designed does not exist: those calls are allowed without anyone asking, or \
-refused with no way to ask for approval. The analysis is exact over every call a runtime \
-can send and shows the blocking rules with a call that proves it.\n\n\
-```yaml\nrules:\n  - allow: 'Bash:*'\n  - deny: 'Bash:sudo *'          # never reached: sudo is allowed above\n    escalate_on_deny: true\n```\n\n\
-Fix: move the approval rule above the rules that block it (here, above `allow: \
-'Bash:*'`), or narrow those rules so that they leave its calls alone.",
-};
+pub use crate::diagnostics::codes::findings::APPROVAL_NEVER_OFFERED as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -11,23 +11,10 @@ use super::Finding;
 use super::reachability::{decided_earlier_witness, finish, reachable_rules, related, rule_span};
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::Effect;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0302",
-    name: "approval-preempted",
-    level: Level::Warning,
-    summary: "calls meant to be approvable are refused outright by an earlier hard deny",
-    doc: "Flags an approval-eligible deny (`escalate_on_deny: true`) some of whose calls \
-are decided earlier by a deny that is not eligible. Those calls were meant to wait for a \
-human; they are refused outright instead, and the caller has no way to ask. The finding \
-shows such a call and the rule that refuses it.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:sudo rm *'        # hard deny: takes `sudo rm ...` first\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: true\n```\n\n\
-Fix: if the earlier calls may be approved too, add `escalate_on_deny: true` to the \
-earlier rule; if they should be approvable under this rule's terms, move this rule above \
-it; if the hard deny is intended, nothing.",
-};
+pub use crate::diagnostics::codes::findings::APPROVAL_PREEMPTED as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -11,26 +11,12 @@ use super::Finding;
 use super::support::{rule_map, with_related_rule};
 use super::tool_families::is_shell;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::pattern::{ToolPattern, casefold};
 use crate::policy::Rule;
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0352",
-    name: "broad-escalation",
-    level: Level::Warning,
-    summary: "an approvable deny covers every call of a tool, or every call",
-    doc: "Flags a deny with a true `escalate_on_deny` whose pattern covers every method \
-of a tool (`Bash`, `Bash:*`) or every call (`*`), with no resource, client, project or \
-condition to narrow it. Every such call waits for a human: routine calls (`Bash:ls`) \
-queue up beside the dangerous ones, approvers learn to approve without reading, and the \
-approval stops protecting anything.\n\n\
-```yaml\nrules:\n  - deny: 'Bash'\n    escalate_on_deny: true      # every shell command needs an approver\n```\n\n\
-Fix: make the approvable rule name the methods that need a human (`Bash:sudo`, \
-`Bash:rm`), allow or deny the rest outright, or narrow the rule with a resource or a \
-condition.",
-};
+pub use crate::diagnostics::codes::findings::BROAD_ESCALATION as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -12,23 +12,11 @@ use std::collections::HashMap;
 use super::Finding;
 use super::support::with_related_rule;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::pattern::ToolPattern;
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0502",
-    name: "case-variant-patterns",
-    level: Level::Warning,
-    summary: "two patterns that differ only in the case of the tool name",
-    doc: "Flags a pattern that is another pattern of the policy with the tool name in a \
-different case (`Bash:ls` and `bash:ls`, `GitHub` and `github`). Tool names are matched \
-case-insensitively, so the two are the same pattern: they match exactly the same calls, \
-and the later one never gets a call the earlier one did not already decide. Writing \
-both usually means the author believed they were different tools.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:rm *'\n  - allow: 'bash:rm *'          # the same calls: never decides\n```\n\n\
-Fix: spell the tool one way, then keep the rule you mean and remove the other.",
-};
+pub use crate::diagnostics::codes::findings::CASE_VARIANT_PATTERNS as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

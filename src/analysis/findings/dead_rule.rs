@@ -17,23 +17,9 @@ use super::reachability::{
 };
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0202",
-    name: "dead-rule",
-    level: Level::Warning,
-    summary: "a rule that never decides: earlier rules with the same effect take all its calls",
-    doc: "Flags a rule that no call can reach, where every earlier rule that takes its \
-calls has the same effect. No decision changes, but the rule is dead weight: readers \
-believe it matters, its `reason` and `id` never appear in a decision or an audit row, \
-and a later edit to the earlier rules can silently change what this rule was meant to \
-cover. The analysis weighs all earlier rules together, so a rule covered by two rules at \
-once is found too.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:rm *'\n  - deny: 'Bash:rm -rf *'       # dead: the first rule denies all of these\n```\n\n\
-Fix: delete the rule, or move it above its blockers if its reason or id should be the one \
-callers see.",
-};
+pub use crate::diagnostics::codes::findings::DEAD_RULE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -11,23 +11,11 @@ use std::collections::{HashMap, HashSet};
 use super::Finding;
 use super::support::written_scalar;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::source::{SourceFile, Span};
 use crate::syntax::{DuplicateKey, MapEntry, Mapping, Node, NodeKind};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0402",
-    name: "duplicate-key",
-    level: Level::Error,
-    summary: "a key written twice in one mapping; only the last value counts",
-    doc: "Flags a key that appears more than once in the same mapping. The reference \
-keeps the last value and drops the others without any message, so the earlier line \
-looks meaningful but does nothing. In a rule this is usually a merge accident, and it \
-can change what the rule does:\n\n\
-```yaml\nrules:\n  - deny: 'Bash:rm *'\n    reason: 'destructive'\n    deny: 'Bash:sudo *'   # only this pattern is used\n```\n\n\
-Fix: keep one occurrence. If both values were meant, combine them (`deny: ['Bash:rm *', \
-'Bash:sudo *']`) or write two rules.",
-};
+pub use crate::diagnostics::codes::findings::DUPLICATE_KEY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -14,23 +14,11 @@ use std::collections::HashMap;
 use super::Finding;
 use super::support::{rule_map, rule_maps, with_related_rule};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::python::PyValue;
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0404",
-    name: "duplicate-rule-id",
-    level: Level::Error,
-    summary: "two rules share a policy id, so decisions cannot tell them apart",
-    doc: "Flags a rule whose policy id (its `id`, else its `name`, else `rule-<index>`) \
-is already used by an earlier rule. Decisions and audit rows identify the deciding rule \
-only by that id, so with two rules under one id nobody can tell from a log which rule \
-denied a call, and approvals linked to the id cover both.\n\n\
-```yaml\nrules:\n  - id: block-sudo\n    deny: 'Bash:sudo *'\n  - id: block-sudo            # copied, not renamed\n    deny: 'Bash:su *'\n```\n\n\
-Ids are compared as decisions render them, so `id: 7` and `id: '7'` collide too.\n\n\
-Fix: give each rule its own id.",
-};
+pub use crate::diagnostics::codes::findings::DUPLICATE_RULE_ID as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -10,25 +10,12 @@
 use super::Finding;
 use super::support::{RuleMap, describe, key_value, rule_maps};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::{Diagnostic, Level};
 use crate::python::PyValue;
 use crate::source::SourceFile;
 use crate::syntax::{MapEntry, Node, NodeKind};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0351",
-    name: "escalation-not-boolean",
-    level: Level::Error,
-    summary: "`escalate_on_deny` is not a boolean",
-    doc: "Flags an `escalate_on_deny` value that is a string, a number, null or a \
-collection. The reference reads the flag with Python truthiness: every non-empty string \
-is true, so `escalate_on_deny: 'false'` (or `'no'`, `'0'`, `'off'`) makes the deny \
-approvable, while the Go SDK reads those four strings as false. For those strings the \
-finding is an error, since the same policy offers approval in one SDK and refuses \
-outright in the other; for every other non-boolean it is a warning.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: 'false'   # true in the reference: approvable\n```\n\n\
-Fix: write an unquoted boolean, `escalate_on_deny: true` or `escalate_on_deny: false`.",
-};
+pub use crate::diagnostics::codes::findings::ESCALATION_NOT_BOOLEAN as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -10,22 +10,10 @@
 use super::Finding;
 use super::support::{entry_span, rule_map, with_related_rule};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::{Effect, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0350",
-    name: "escalation-on-non-deny",
-    level: Level::Warning,
-    summary: "`escalate_on_deny` on an allow or warn rule, where it is ignored",
-    doc: "Flags a true `escalate_on_deny` on a rule whose effect is `allow` or `warn`. \
-Only a deny can be approved: the reference ignores the flag anywhere else, so no call \
-matching the rule ever waits for a human. The flag usually shows that the rule was meant \
-to be a deny that a human may lift, or that it was copied from a neighbouring deny.\n\n\
-```yaml\nrules:\n  - allow: 'Bash:git push *'\n    escalate_on_deny: true      # ignored: the call is simply allowed\n```\n\n\
-Fix: if the calls should wait for approval, make the rule a `deny` (keeping the flag); \
-otherwise remove the flag.",
-};
+pub use crate::diagnostics::codes::findings::ESCALATION_ON_NON_DENY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -9,25 +9,12 @@
 
 use super::Finding;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::pattern::GlobItem;
 use crate::policy::{Effect, Rule};
 use crate::syntax::Node;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0407",
-    name: "fail-open-default",
-    level: Level::Info,
-    summary: "`default_action` lets through every call no rule matches",
-    doc: "Flags `settings.default_action: allow` or `warn` in a policy with no \
-catch-all rule (a rule whose pattern is `*` and that has no other gate). Every call that \
-no rule names then proceeds: tools added later, tools of another integration, typos in \
-a deny pattern. Policies for agents are usually written fail-closed (the default \
-`deny`), with the tools the agent needs allowed explicitly.\n\n\
-```yaml\nsettings:\n  default_action: allow         # an unknown tool is allowed\nrules:\n  - deny: 'Bash:sudo *'\n```\n\n\
-Fix: set `default_action: deny` and allow what the agent needs, or, if allowing \
-everything else is intended, say so with a last rule `- allow: '*'`.",
-};
+pub use crate::diagnostics::codes::findings::FAIL_OPEN_DEFAULT as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

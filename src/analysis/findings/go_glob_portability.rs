@@ -14,34 +14,12 @@ use super::Finding;
 use super::go_witness::{Divergence, find_divergence};
 use super::support::rule_maps;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::pattern::{Glob, fold_tool_segment};
 use crate::source::Span;
 use crate::syntax::{Node, NodeKind};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0503",
-    name: "go-glob-portability",
-    // A warning, but only for policies that declare the Go SDK a target (see
-    // `config::Targets`): nearly every `*` pattern crosses `/` for some call, which is
-    // worth a warning where Go enforces the policy and noise everywhere else.
-    level: Level::Warning,
-    summary: "a pattern the Go SDK's matcher decides differently",
-    doc: "Flags a tool pattern or resource glob for which some string is decided \
-differently by the reference's matcher (Python `fnmatch`) and by Go's `path.Match`, \
-which the Go SDK uses; the message names such a string. The differences: in Go `*` and \
-`?` do not match `/`; `[^x]` is a negated class in Go and the set `{^, x}` here, while \
-`[!x]` is the reverse; `\\` escapes the next character in Go and is an ordinary \
-character here; a malformed bracket (`[]a]`, `[a-]`, an unclosed `[`) makes Go reject \
-the pattern, which then matches nothing there.\n\n\
-```yaml\nrules:\n  - deny: 'Read'\n    resources: ['/etc/*']        # Go: does not cover /etc/ssl/private.key\n```\n\n\
-Off unless the Go SDK is a declared target, because almost every `*` pattern differs \
-for some call: declare it in the `guardc.toml` beside the policy (`[targets]`, \
-`sdks = [\"python\", \"go\"]`), or name the finding in a level setting \
-(`-W go-glob-portability`).\n\n\
-Fix: write patterns both matchers read alike: one `/*` per path level, classes listing \
-the characters meant rather than negating, `[\\\\]` for a literal backslash.",
-};
+pub use crate::diagnostics::codes::findings::GO_GLOB_PORTABILITY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -12,28 +12,11 @@
 use super::Finding;
 use super::support::{entry_span, rule_map};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::{Effect, Rule};
 use crate::syntax::{Mapping, Node};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0504",
-    name: "go-schema-portability",
-    level: Level::Warning,
-    summary: "structure the Go SDK reads differently: top-level defaults, gates on allow rules",
-    doc: "Flags parts of a policy that the Go SDK reads differently from the reference. \
-A `default_action` (or `default_on_missing`, `default_on_empty`, `default_on_tamper`) \
-written at the top level is ignored by the reference but used by the Go SDK, ahead of \
-`settings`: unmatched calls are then decided differently by the two. And the Go SDK has \
-no `clients`, `projects` or `when`/`conditions` gates: on an `allow` rule they narrow \
-what the reference allows, while Go allows every call the pattern matches.\n\n\
-```yaml\ndefault_action: allow           # the Go SDK allows unmatched calls; the reference denies\nrules:\n  - allow: 'Bash:git *'\n    when: {branch: 'feature/*'}  # ignored by Go: every git command is allowed\n```\n\n\
-Off unless the Go SDK is a declared target: declare it in the `guardc.toml` beside the \
-policy (`[targets]`, `sdks = [\"python\", \"go\"]`), or name the finding in a level \
-setting (`-W go-schema-portability`).\n\n\
-Fix: move defaults under `settings:`; express allow-rule restrictions with the pattern \
-or `resources`, which both SDKs honour, or accept that the Go SDK allows more.",
-};
+pub use crate::diagnostics::codes::findings::GO_SCHEMA_PORTABILITY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -14,27 +14,12 @@
 use super::Finding;
 use super::tool_families::is_shell;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::pattern::{Glob, GlobItem, ToolPattern, casefold};
 use crate::policy::Rule;
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0501",
-    name: "hook-subject-mismatch",
-    level: Level::Warning,
-    summary: "a shell pattern that needs a whole command line, which hooks never send",
-    doc: "Flags a pattern on a shell-family tool (`Bash`, `shell`, `PowerShell`, \
-`run_terminal_cmd`, ...) whose method part contains a space or a shell separator, such \
-as `Bash:sudo *` or `Bash:rm -rf *`. Hook integrations send only the name of one command \
-of the line, without arguments or directory: the command `sudo apt-get install x` \
-arrives as `Bash:sudo`, `cd /tmp && rm -rf x` as `Bash:rm`. A pattern that needs the \
-arguments never matches there, so the rule protects SDK callers that pass the whole \
-command line as the method, and nobody behind a hook.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:sudo *'           # never matches `Bash:sudo` from a hook\n```\n\n\
-Fix: match the command name (`Bash:sudo`); keep the longer pattern too if SDK callers \
-send whole command lines.",
-};
+pub use crate::diagnostics::codes::findings::HOOK_SUBJECT_MISMATCH as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -9,24 +9,11 @@
 use super::Finding;
 use super::unknown_key::RULE_KEYS;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;
 use crate::syntax::{Mapping, Node};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0401",
-    name: "misplaced-rule-key",
-    level: Level::Error,
-    summary: "a rule key at the top level or in `settings`, where it has no effect",
-    doc: "Keys such as `escalate_on_deny`, `reason`, `resources` or `when` only mean \
-something inside a rule. Written at the top level or under `settings` they are ignored \
-by the reference without any message, so the rule they were meant for loses them: a \
-lost `escalate_on_deny: true` turns an approvable deny into a hard deny. This almost \
-always comes from a paste that lost its indentation:\n\n\
-```yaml\nrules:\n  - deny: 'Bash:sudo *'\nescalate_on_deny: true      # column 0: a top-level key\n```\n\n\
-Fix: indent the key under the rule it belongs to, aligned with that rule's first key \
-(`    escalate_on_deny: true`).",
-};
+pub use crate::diagnostics::codes::findings::MISPLACED_RULE_KEY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

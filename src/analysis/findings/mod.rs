@@ -1,4 +1,8 @@
 //! The finding table: every analyzer finding, one module each.
+//!
+//! A finding's code and documentation are defined in `diagnostics::codes::findings`,
+//! below the analysis, where the registry can list them; each module here takes its
+//! code from there as `INFO` and registers its check in [`FINDINGS`].
 
 mod misplaced_rule_key;
 
@@ -83,3 +87,18 @@ pub static FINDINGS: &[&Finding] = &[
     &unknown_tool::FINDING,
     &regex_fails_closed::FINDING,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::FINDINGS;
+    use crate::diagnostics::codes::findings::ALL;
+
+    /// The codes are defined below the analysis (`diagnostics::codes::findings`) and the
+    /// checks here: both tables list the same findings, in the same order.
+    #[test]
+    fn every_finding_code_has_its_check() {
+        let checked: Vec<&str> = FINDINGS.iter().map(|f| f.info.code).collect();
+        let defined: Vec<&str> = ALL.iter().map(|info| info.code).collect();
+        assert_eq!(checked, defined);
+    }
+}

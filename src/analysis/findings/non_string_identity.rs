@@ -11,25 +11,12 @@
 use super::Finding;
 use super::support::{RuleMap, describe, is_json, key_value, quoted, rule_maps, written_scalar};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::python::PyValue;
 use crate::source::SourceFile;
 use crate::syntax::{MapEntry, NodeKind};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0405",
-    name: "non-string-identity",
-    level: Level::Warning,
-    summary: "a rule's `id`, `name`, `reason` or `reason_code` is not a string and changes when rendered",
-    doc: "Flags `id`, `name`, `reason` and `reason_code` values that YAML or JSON reads as \
-something other than a string, where the text decisions report differs from the text \
-written. The reference renders them with Python `str()`: `id: 0777` (a YAML 1.1 octal) \
-becomes the policy id `511`, `id: yes` becomes `True`, `name:` with no value becomes \
-`None`. Audit rows, approvals and dashboards then show an id nobody wrote, and the Go \
-SDK renders the same values differently again.\n\n\
-```yaml\nrules:\n  - id: 0777                    # decisions say policy_id: '511'\n    deny: 'Bash:chmod *'\n```\n\n\
-Fix: quote the value (`id: '0777'`).",
-};
+pub use crate::diagnostics::codes::findings::NON_STRING_IDENTITY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -24,33 +24,11 @@ use super::Finding;
 use super::reachability::{deciding_witness, finish, reachable_rules, related, rule_span, verb};
 use crate::analysis::Context;
 use crate::analysis::regions::{Call, matches_rule, rule_label, shadows};
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::pattern::folded_subject;
 use crate::policy::{Policy, Rule};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0204",
-    name: "partially-shadowed-rule",
-    level: Level::Info,
-    summary: "a rule overlaps an earlier rule with another effect, and neither contains the other",
-    doc: "Flags two rules with different effects that overlap while neither contains the \
-other (a correlation): some calls the later rule was written for are decided by the \
-earlier one (first match wins), and the earlier rule also reaches calls the later one does \
-not cover, so it is not simply an exception carved out of it. The finding shows one call \
-decided earlier and one the rule still decides.\n\n\
-```yaml\nrules:\n  - allow: 'github:*_issue'\n  - deny: 'github:delete_*'       # github:delete_issue is allowed above\n```\n\n\
-Exceptions are not reported: a later rule that contains the earlier rule of another \
-effect is how first-match policies are written (`deny: 'Bash:sudo *'` before `allow: \
-'Bash:*'`, specific denies before `deny: '*'`). A rule with several patterns counts as \
-one rule per pattern, so `deny: ['Read:*', 'Edit:*']` on secret files before `allow: \
-'Read:*'` is an exception for the reads. Overlaps with a carve-out that applies to every \
-tool (a pattern starting with `*`, such as `*secret*`) are not reported either. When a \
-condition the analysis cannot model exactly (a regular expression, a number comparison, \
-`input_text`) leaves it open whether one rule contains the other, nothing is reported.\n\n\
-Fix: nothing, if the overlap is intended; otherwise move the rule above the earlier one, \
-or narrow the earlier rule to calls this rule matches, which makes it an explicit \
-exception.",
-};
+pub use crate::diagnostics::codes::findings::PARTIALLY_SHADOWED_RULE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -12,28 +12,11 @@ use super::Finding;
 use super::reachability::{deciding_witness, finish, join_and, reachable_rules, rule_span};
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
 use crate::syntax::Node;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0205",
-    name: "redundant-rule",
-    level: Level::Info,
-    summary: "removing an unnamed rule would change no call's effect or approval eligibility",
-    doc: "Flags a rule that decides some calls, but whose calls would get the same \
-effect and the same approval eligibility from the rules after it (or from the no-match \
-default) if it were removed, and which has no `id`, `name`, `reason` or `reason_code` of \
-its own: nothing a decision reports would change. A redundant rule makes a policy longer \
-to review and easy to misread.\n\n\
-```yaml\nsettings:\n  default_action: deny\nrules:\n  - deny: 'Bash:rm *'            # redundant: the default denies these calls too\n  - allow: 'Read:*'\n```\n\n\
-A rule with an `id`, `name`, `reason` or `reason_code` key is not reported, whatever its \
-value: those texts appear in its decisions (`policy_id`, `reason`, `reason_code`) and \
-in audit rows, so removing the rule changes what callers and auditors see. Naming a \
-rule is how to say that it is kept on purpose.\n\n\
-Fix: delete the rule, or give it an `id` or a `reason` if its decisions should say why \
-these calls are refused or allowed.",
-};
+pub use crate::diagnostics::codes::findings::REDUNDANT_RULE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -13,37 +13,12 @@
 
 use super::Finding;
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::{ConditionTest, Effect, Operator, Rule};
 use crate::python::PyValue;
 use crate::python::re::{CompiledRegex, RegexRefusal, compile_condition_regex};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0506",
-    name: "regex-fails-closed",
-    level: Level::Error,
-    summary: "a `matches` pattern guardc cannot evaluate exactly; its rule is decided fail-closed",
-    doc: "Flags a `matches` condition whose pattern Python's `re` accepts but guardc \
-cannot evaluate exactly: a character name given by an alias or a loose spelling \
-(`\\N{LATIN CAPITAL LETTER GHA}`; official names such as `\\N{EM DASH}` are fine), the \
-template flag `(?t)`, the \
-ASCII flag `(?a)` together with case-insensitive matching, a conditional group whose \
-reference is not written in ASCII digits, or a pattern whose compiled form exceeds \
-guardc's regex limits (the linear-time automata may use 4 MiB each, the backtracking \
-program 100,000 instructions, and nesting is limited).\n\n\
-guardc never guesses such a condition. It is decided fail-closed: the condition counts \
-as holding for a `deny` or `warn` rule (the rule applies whenever its other gates do) and \
-as failing for an `allow` rule (the rule never applies). The same happens at run time \
-when a search needs more than 1,000,000 backtracking steps (catastrophic backtracking, \
-such as `^(a|aa)+\\1b` on a long run of `a`); that cannot be seen in advance and is not \
-reported here. `guardc eval --explain` says when a gate was decided this way. Patterns \
-Python itself refuses are not fail-closed: the reference never matches them, and \
-neither does guardc.\n\n\
-```yaml\nrules:\n  - deny: 'Bash'\n    when:\n      command: {op: matches, value: '(?t)sudo'}   # denies every Bash call\n```\n\n\
-Fix: rewrite the pattern without the construct (the official name or a `\\uXXXX` escape \
-for a character name alias, an explicit class for ASCII-only case folding), or split a \
-very large pattern into several rules.",
-};
+pub use crate::diagnostics::codes::findings::REGEX_FAILS_CLOSED as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -10,28 +10,10 @@
 use super::Finding;
 use super::support::{RuleMap, did_you_mean, rule_maps};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::syntax::{MapEntry, Mapping, Node, NodeKind};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0403",
-    name: "unknown-key",
-    level: Level::Warning,
-    summary: "a key the language does not define, close to one it does",
-    doc: "Flags keys the reference does not read: at the top level and in rules, keys \
-within a small edit distance of a known key, or spelled like one in another case or \
-style (`Reason`, `reasonCode`, `escalate-on-deny`); in `settings` and in condition \
-envelopes (`{op, value, case_insensitive}`), every key that is not defined there. The \
-reference ignores unknown keys, so a misspelt key silently does nothing: a rule with \
-`escalateOnDeny: true` is a hard deny, a `setings:` block leaves the fail-closed \
-default in place, and an envelope with `caseInsensitive: true` compares \
-case-sensitively.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:sudo *'\n    reson: 'needs approval'      # did you mean `reason`?\n```\n\n\
-Keys far from every known key (`description`, `owner`, `ticket`) are taken as \
-annotations, as the reference takes them, and are not reported. Rule keys written at \
-the top level are reported by `misplaced-rule-key` instead.\n\n\
-Fix: rename the key to the one suggested, or remove it.",
-};
+pub use crate::diagnostics::codes::findings::UNKNOWN_KEY as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -15,25 +15,12 @@ use super::Finding;
 use super::support::max_distance;
 use super::tool_families::{all_names, is_known};
 use crate::analysis::Context;
+use crate::diagnostics::Diagnostic;
 use crate::diagnostics::suggest::edit_distance_within;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::pattern::{ToolPattern, casefold};
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0505",
-    name: "unknown-tool",
-    level: Level::Info,
-    summary: "a tool name no integration sends, close to one they do",
-    doc: "Flags a tool name in a pattern that is neither a known tool family nor one of \
-its aliases (`Bash`, `shell`, `file_read`, `Read`, `database`, `WebFetch`, ...) but is \
-one or two edits away from one. A typo in a tool name makes the rule match nothing \
-anybody sends, so a deny silently protects nothing. Names far from every known name are \
-taken as tools of your own and are not reported.\n\n\
-```yaml\nrules:\n  - deny: 'Bsh:rm *'              # did you mean `Bash`?\n```\n\n\
-Fix: correct the tool name; if it is a tool of your own that happens to look like a \
-known one, suppress the finding on that rule.",
-};
+pub use crate::diagnostics::codes::findings::UNKNOWN_TOOL as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -11,25 +11,11 @@ use super::Finding;
 use super::reachability::{finish, rule_span, rules_with_reach};
 use crate::analysis::Context;
 use crate::analysis::regions::{GateId, Reach, RegionMap, rule_label};
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::policy::{Policy, Rule};
 use crate::source::Span;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0203",
-    name: "unmatchable-rule",
-    level: Level::Error,
-    summary: "a rule that matches no call at all: one of its gates can never hold",
-    doc: "Flags a rule that no call a runtime can send would match, wherever it stands: \
-one of its gates is empty. Typical causes are an empty pattern list (`deny: []`), a \
-reversed range (`[z-a]` matches nothing), a pattern whose tool part is empty (`:x` \
-needs a call with an empty tool name, which is an error, not a call), `resources: ['']` \
-(an empty resource counts as no resource) or a condition no value satisfies (`op: in` \
-with no items). The rule does nothing, and whatever it was meant to allow or deny is \
-decided by other rules or the default.\n\n\
-```yaml\nrules:\n  - deny: 'Bash:[z-a]*'          # the range is reversed: matches nothing\n```\n\n\
-Fix: correct the gate the message names (here `[a-z]`), or delete the rule.",
-};
+pub use crate::diagnostics::codes::findings::UNMATCHABLE_RULE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

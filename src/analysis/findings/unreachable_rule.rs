@@ -14,23 +14,9 @@ use super::reachability::{
 };
 use crate::analysis::Context;
 use crate::analysis::regions::rule_label;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0201",
-    name: "unreachable-rule",
-    level: Level::Error,
-    summary: "a rule that never decides: earlier rules give its calls another effect",
-    doc: "Flags a rule that no call can reach: every call it matches is decided by \
-earlier rules (first match wins), and at least one of them has another effect. The \
-author's intent for those calls is lost: a deny that never fires lets the calls through \
-(or the other way round), silently. The analysis is exact over every call a runtime can \
-send, and it weighs the earlier rules together, so a rule covered only by the union of \
-two rules is found too; each blocker is shown, with a call that proves the finding.\n\n\
-```yaml\nrules:\n  - allow: 'github:get_*'\n  - deny: 'github:delete_*'\n  - effect: warn                      # never reached\n    actions: ['github:get_repo*', 'github:delete_repo*']\n```\n\n\
-Fix: move the rule above its blockers if it should decide first, narrow the blockers, or \
-delete the rule if the earlier decisions are the intended ones.",
-};
+pub use crate::diagnostics::codes::findings::UNREACHABLE_RULE as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

@@ -22,27 +22,12 @@ use super::Finding;
 use super::non_string_identity::IDENTITY_KEYS;
 use super::support::{describe, is_plain, quoted, reported_by_load, rule_maps};
 use crate::analysis::Context;
-use crate::diagnostics::{CodeInfo, Diagnostic, Level};
+use crate::diagnostics::Diagnostic;
 use crate::python::{PyValue, float_repr};
 use crate::source::{SourceFile, Span};
 use crate::syntax::{Node, NodeKind};
 
-pub static INFO: CodeInfo = CodeInfo {
-    code: "GC0406",
-    name: "yaml11-literal",
-    level: Level::Warning,
-    summary: "an unquoted value that YAML 1.1 and YAML 1.2 read differently",
-    doc: "Flags plain (unquoted) scalars whose meaning depends on the YAML version: \
-`yes`, `no`, `on`, `off` (booleans in YAML 1.1, strings in 1.2), `0777` (octal 511 in \
-1.1, 777 in 1.2), `1:30` (base 60: 90 in 1.1), `0b101`, `1_000`, and the reverse cases \
-`08`, `0o17`, `1e3` (strings in 1.1, numbers in 1.2). The reference reads YAML 1.1, so \
-it decides by the 1.1 meaning, while editors, schema validators and other tools that \
-read the same file follow YAML 1.2; a reviewer reading `flag: no` as the text `no` is \
-wrong about what the policy does.\n\n\
-```yaml\n    when:\n      confirmed: no               # the boolean false: matches `False`, not `no`\n```\n\n\
-Fix: say which one you mean: quote the text (`'no'`), or write the value the way both \
-versions read alike (`false`, `511`).",
-};
+pub use crate::diagnostics::codes::findings::YAML11_LITERAL as INFO;
 
 pub static FINDING: Finding = Finding { info: &INFO, run };
 

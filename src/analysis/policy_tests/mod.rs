@@ -2,9 +2,7 @@
 //! over every call their patterns match, and rule coverage, read from a test file beside
 //! the policy. The core reads text and returns reports; the CLI finds and reads files.
 
-pub mod codes;
 mod parse;
-pub mod render;
 
 use serde_json::{Value, json};
 
@@ -13,10 +11,10 @@ pub use crate::analysis::compare::invariants::InvariantKind;
 use crate::analysis::compare::invariants::{Proof, prove};
 use crate::analysis::regions::{AnalysisLimits, Questions, Reach, RegionMap};
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes::policy_tests::UNKNOWN_TEST_RULE;
 use crate::eval::{Decision, DecisionRecord, JsonMap, Request, interpret};
 use crate::policy::{Effect, Policy};
 use crate::source::Span;
-use codes::UNKNOWN_TEST_RULE;
 pub use parse::parse_suite;
 
 /// A parsed test file.

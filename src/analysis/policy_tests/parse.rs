@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use super::codes::{BAD_TEST_CALL, BAD_TEST_FILE, UNKNOWN_TEST_KEY};
 use super::{Expect, Invariant, InvariantKind, TestCall, TestCase, TestSuite};
+use crate::diagnostics::codes::policy_tests::{BAD_TEST_CALL, BAD_TEST_FILE, UNKNOWN_TEST_KEY};
 use crate::diagnostics::{CodeInfo, Diagnostic};
 use crate::eval::JsonMap;
 use crate::policy::Effect;

@@ -16,7 +16,6 @@
 //!    from one determinization of the whole policy within its own limits.
 
 mod approvals;
-mod approvals_render;
 mod containment;
 mod decode;
 mod domain;
@@ -27,7 +26,6 @@ mod limits;
 mod scalable;
 
 pub use approvals::{ApprovalClass, ApprovalReport, ClassSummary, approval_partition};
-pub use approvals_render::{approvals_json, render_approvals};
 pub use containment::Containment;
 pub use decode::Call;
 pub use encode::GateId;

@@ -2,14 +2,23 @@
 //!
 //! Codes are stable: a code, once published, keeps its meaning and its kebab-case name
 //! forever (CI configurations and inline suppressions refer to them). Each family of
-//! codes lives in its own file, as an `ALL` array; [`crate::registry::all`] joins them
-//! with the findings' codes into the one table that `guardc explain`, the documentation
-//! test and any editor integration read.
+//! codes lives in its own file, as an `ALL` array, and `crate::registry::all` joins them
+//! into the one table that `guardc explain`, the configuration, the SARIF report, the
+//! documentation test and any editor integration read.
+//!
+//! Every code is defined here, in the bottom layer, including those of the analyzer's
+//! findings, of `guardc diff` and `guardc test` and of guardc's own comments: the code
+//! that reports a diagnostic sits above this table and refers to it, so the registry
+//! never imports what registers in it.
 //!
 //! Numbering: `GC00xx` reading documents (syntax, encoding, limits), `GC01xx` load errors
 //! (the reference refuses the document), `GC02xx` to `GC05xx` analyzer findings, `GC07xx`
 //! the CI gates (`guardc diff`, `guardc test`).
 
+pub mod comments;
+pub mod diff;
+pub mod findings;
+pub mod policy_tests;
 pub mod schema;
 pub mod syntax;
 
@@ -45,8 +54,8 @@ pub struct CodeInfo {
     pub doc: &'static str,
 }
 
-/// The codes for reading and loading documents (analyzer findings register theirs in
-/// `analysis::findings`; `crate::registry` joins both).
+/// The codes for reading and loading documents (the reference refuses such a document;
+/// they cannot be suppressed).
 pub fn load_codes() -> impl Iterator<Item = &'static CodeInfo> {
     syntax::ALL.iter().chain(schema::ALL.iter()).copied()
 }

@@ -20,8 +20,8 @@
 
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use super::escape::push_escaped;
 use super::window::{ELLIPSIS, choose_window};
+use crate::diagnostics::escape::{ESCAPE_WIDTH, is_control, push_escaped};
 use crate::source::{LineCol, SourceFile, Span};
 
 /// Labels whose lines are at most this far apart share one snippet, with the lines
@@ -308,8 +308,8 @@ fn excerpt_offset(source: &SourceFile, shown: &[ShownLine], offset: usize) -> us
 
 /// Bytes a character takes in the excerpt.
 fn escaped_len(c: char) -> usize {
-    if super::escape::is_control(c) {
-        super::escape::ESCAPE_WIDTH
+    if is_control(c) {
+        ESCAPE_WIDTH
     } else {
         c.len_utf8()
     }

@@ -10,8 +10,8 @@
 
 use std::fmt;
 
-use super::escape::escape_controls;
 use super::{FileReport, plain_text};
+use crate::diagnostics::escape::escape_controls;
 use crate::diagnostics::{Diagnostic, Level};
 use crate::source::SourceFile;
 

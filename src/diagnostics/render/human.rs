@@ -15,9 +15,9 @@ use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
 
-use super::escape::display_text;
 use super::excerpt::{Excerpt, ExcerptLabel, ExcerptLimits};
 use super::{FileReport, witness_line};
+use crate::diagnostics::escape::display_text;
 use crate::diagnostics::{Diagnostic, Level};
 
 /// How to render for a person, and how much.

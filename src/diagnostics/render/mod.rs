@@ -1,29 +1,40 @@
 //! Rendering diagnostics: human text (miette, like rustc), stable JSON, SARIF 2.1.0 for
-//! code scanning, and GitHub workflow annotations.
+//! code scanning, and GitHub workflow annotations; and the analysis reports that are not
+//! diagnostics: the approval partition, `guardc diff` and `guardc test`.
+//!
+//! This module is a layer above the analysis (see ARCHITECTURE.md, "Layers"): it may
+//! render any report the analysis computes, and nothing below it imports a renderer.
 //!
 //! Renderers take [`FileReport`]s (a document and its diagnostics) and write into a
 //! writer the caller gives, or return strings or JSON values; they never print, so the
 //! CLI decides where output goes and tests snapshot it. Lines and columns come from the
 //! document's `LineIndex` in every format, so no two formats disagree on a position.
-//! Text from the policy is escaped on its way out (`escape`): the human and GitHub
-//! formats show control characters as `<U+001B>`, the JSON ones `\u`-escape them.
+//! Text from the policy is escaped on its way out (`diagnostics::escape`): the human and
+//! GitHub formats show control characters as `<U+001B>`, the JSON ones `\u`-escape them.
 
-mod escape;
+mod approvals;
+mod diff;
 #[cfg(feature = "render")]
 mod excerpt;
 mod github;
 #[cfg(feature = "render")]
 mod human;
 mod json;
+mod policy_tests;
 mod sarif;
 #[cfg(feature = "render")]
 mod window;
 
-pub use escape::{SafeJsonFormatter, escape_controls, is_control, json_string, write_json};
+pub use approvals::{approvals_json, render_approvals};
+pub use diff::{Side, diff_diagnostics, diff_json, render_diff_human};
+// The escaping is one layer down, in `diagnostics::escape`, because the evaluator writes
+// its JSON lines with it too; it is re-exported here, where renderers' callers look.
+pub use super::escape::{SafeJsonFormatter, escape_controls, is_control, json_string, write_json};
 pub use github::{github_annotations, write_github_annotations};
 #[cfg(feature = "render")]
 pub use human::{HumanOptions, render_human, write_human};
 pub use json::{json_report, span_json, witness_json};
+pub use policy_tests::{junit, render_suite_human, suite_json};
 pub use sarif::{SARIF_SCHEMA_URI, sarif_report};
 
 use super::{Diagnostic, Witness};

@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use super::escape::escaped_chars;
+use crate::diagnostics::escape::escaped_chars;
 
 /// Written where a window leaves text out.
 pub const ELLIPSIS: &str = "...";

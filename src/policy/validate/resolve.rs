@@ -12,7 +12,7 @@ use crate::syntax::{MapEntry, Mapping, Node, NodeKind};
 pub(crate) const RESERVED_CONDITION_KEYS: &[&str] = &["time_range", "ip_whitelist", "tags"];
 
 /// Python `bool(value)` of a loaded node, under the name the rule readers use.
-pub(crate) use crate::python::node_truthy as truthy;
+pub(crate) use crate::syntax::node_truthy as truthy;
 
 /// Whether Python refuses the value as a set member or dict key (`unhashable type`).
 pub(crate) fn unhashable(node: &Node) -> bool {

@@ -1,8 +1,7 @@
 //! The diagnostic codes of `guardc test`: problems in a test file (reported like policy
 //! load errors, with a span and help), and failed expectations and invariants.
 
-use crate::diagnostics::CodeInfo;
-use crate::diagnostics::codes::Level;
+use super::{CodeInfo, Level};
 
 pub static UNKNOWN_TEST_KEY: CodeInfo = CodeInfo {
     code: "GC0710",

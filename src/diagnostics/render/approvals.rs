@@ -1,14 +1,17 @@
 //! Renderings of the approval partition: plain text for people, JSON for tools.
 //!
 //! Both are pure functions of the report, so the CLI decides where they go and tests
-//! snapshot them. The JSON keys are the classes' stable kebab-case names.
+//! snapshot them. The JSON keys are the classes' stable kebab-case names. They live with
+//! the other renderers, above the analysis that computes the report
+//! (`analysis::regions::approval_partition`), so that the analysis knows no output format.
 
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::approvals::{ApprovalReport, ClassSummary};
-use crate::diagnostics::render::{call_line, witness_json};
+use super::{call_line, witness_json};
+use crate::analysis::regions::{ApprovalReport, ClassSummary};
+use crate::policy::Effect;
 
 /// The partition as text, one paragraph per class with example calls (a few per tool).
 pub fn render_approvals(report: &ApprovalReport) -> String {
@@ -57,7 +60,7 @@ fn deciders(report: &ApprovalReport, summary: &ClassSummary) -> String {
     let mut names: Vec<String> = summary.rules.iter().map(|(_, l)| l.clone()).collect();
     if summary.includes_default {
         names.push(match report.default_action {
-            crate::policy::Effect::Deny => "the fail-closed default".to_owned(),
+            Effect::Deny => "the fail-closed default".to_owned(),
             other => format!("the no-match default ({})", other.as_str()),
         });
     }

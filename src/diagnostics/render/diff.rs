@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::codes::{DECISION_CHANGED, DECISION_MAY_CHANGE, DIFF_INCOMPLETE};
-use super::{Change, ChangeClass, DiffReport};
+use crate::analysis::compare::{Change, ChangeClass, DiffIncomplete, DiffReport};
 use crate::analysis::regions::rule_label;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::codes::diff::{DECISION_CHANGED, DECISION_MAY_CHANGE, DIFF_INCOMPLETE};
 use crate::eval::{Decision, DecisionRecord};
 use crate::policy::Policy;
 use crate::source::{SourceFile, Span};
@@ -161,7 +161,7 @@ fn summary(report: &DiffReport) -> String {
     )
 }
 
-fn incomplete_rules(incomplete: &super::DiffIncomplete) -> String {
+fn incomplete_rules(incomplete: &DiffIncomplete) -> String {
     let old = incomplete
         .old_rules
         .iter()

@@ -4,8 +4,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::SuiteReport;
 use crate::analysis::compare::invariants::Proof;
+use crate::analysis::policy_tests::SuiteReport;
 
 /// One suite's report as JSON (version 1).
 pub fn suite_json(file: &str, report: &SuiteReport) -> Value {

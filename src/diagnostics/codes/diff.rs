@@ -1,8 +1,7 @@
 //! The diagnostic codes of `guardc diff`, so that its SARIF and GitHub outputs carry
 //! stable rule ids that CI can filter on, and `guardc explain` documents them.
 
-use crate::diagnostics::CodeInfo;
-use crate::diagnostics::codes::Level;
+use super::{CodeInfo, Level};
 
 pub static DECISION_CHANGED: CodeInfo = CodeInfo {
     code: "GC0701",
