@@ -32,7 +32,10 @@
 //! bundles: nothing depends on time, hash order or the machine.
 
 mod codec;
+mod lazy;
 mod policy_codec;
+
+pub use lazy::LazyRules;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -42,7 +45,7 @@ use crate::automaton::Automaton;
 use crate::eval::{CompiledPolicy, Lineage};
 
 pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 const HEADER_LEN: usize = 136;
 const DIGEST_AT: usize = 96;
 const CHECKSUM_AT: usize = 128;
@@ -146,7 +149,7 @@ pub fn write_bundle(
     out.extend_from_slice(&version);
     out.extend_from_slice(&Sha256::digest(source));
     for len in [
-        compiled.policy().rules.len(),
+        compiled.rule_count(),
         policy_section.len(),
         automaton_section.len(),
         0,
@@ -208,29 +211,30 @@ pub fn inspect_bundle(bytes: &[u8]) -> Result<BundleInfo, BundleError> {
     verify(bytes, None).map(|(info, _)| info)
 }
 
-/// Load a bundle: verify it, then decode the policy and the automaton (no rebuild).
+/// Load a bundle: verify it, then make it ready to decide without rebuilding or
+/// decoding what a decision may never need. The body is copied once and kept; the DFA
+/// pool and the shared automaton parts are decoded and validated now; rules and each
+/// tool's automaton part are decoded on first use (`lazy.rs`, `automaton/tools.rs`).
 /// With `trusted_key`, the bundle must be signed by that key.
 pub fn read_bundle(
     bytes: &[u8],
     trusted_key: Option<&VerifyingKey>,
 ) -> Result<(CompiledPolicy, BundleInfo), BundleError> {
     let (info, body) = verify(bytes, trusted_key)?;
-    let (policy_bytes, automaton_bytes) = body
-        .split_at_checked(info.policy_section_bytes)
-        .ok_or(BundleError::Truncated)?;
-    let policy = policy_codec::decode(policy_bytes)?;
-    if policy.rules.len() != info.rule_count as usize {
-        return Err(BundleError::Corrupt(
-            "the rule count does not match the rule table",
-        ));
+    let body: std::sync::Arc<[u8]> = std::sync::Arc::from(body);
+    let policy_end = info.policy_section_bytes;
+    if policy_end > body.len() {
+        return Err(BundleError::Truncated);
     }
-    let automaton = Automaton::from_bytes(automaton_bytes, policy.rules.len())
+    let rule_count = info.rule_count as usize;
+    let rules = LazyRules::new(std::sync::Arc::clone(&body), 0..policy_end, rule_count)?;
+    let automaton = Automaton::from_shared(&body, policy_end..body.len(), rule_count)
         .map_err(|e| BundleError::Automaton(e.to_string()))?;
     let lineage = Lineage {
         source_sha256: Some(info.source_sha256),
         bundle_blake3: Some(info.bundle_blake3),
     };
-    Ok((CompiledPolicy::from_parts(policy, automaton, lineage), info))
+    Ok((CompiledPolicy::from_parts(rules, automaton, lineage), info))
 }
 
 fn word(bytes: &[u8], at: usize) -> Result<u32, BundleError> {

@@ -48,7 +48,11 @@ pub fn run(args: InspectArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let (compiled, info) = match read_bundle(&bytes, trusted.as_ref()) {
+    // A runtime decodes rules and per-tool tables on first use; inspect decodes them
+    // all, so a bundle that would fail closed on some call is reported here.
+    let (compiled, info) = match read_bundle(&bytes, trusted.as_ref())
+        .and_then(|(compiled, info)| compiled.validate().map(|()| (compiled, info)))
+    {
         Ok(loaded) => loaded,
         Err(err) => {
             errln!("error: {}: {err}", args.bundle.display());
@@ -79,10 +83,7 @@ pub fn run(args: InspectArgs) -> u8 {
         info.automaton_section_bytes
     );
     outln!("rules:            {}", info.rule_count);
-    outln!(
-        "default action:   {}",
-        compiled.policy().default_action.as_str()
-    );
+    outln!("default action:   {}", compiled.default_action().as_str());
     outln!("automaton:        {}", compiled.automaton().describe());
     if args.rules {
         for rule in &compiled.policy().rules {

@@ -21,7 +21,7 @@ pub use conditions::{
     compile_condition_regex, conditions_hold, evaluate_conditions,
 };
 pub(crate) use conditions::{in_items, operand_text};
-pub use decision::{Decision, Outcome};
+pub use decision::{Decision, Outcome, RuleSource};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
 pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;
