@@ -25,7 +25,7 @@
 //! first matches of the parts, so the partition changes nothing but size. Anchored
 //! decider patterns whose whole tool segment is literal (the common `github:list_*`) are
 //! further grouped by that tool: a call looks its folded tool up (one hash lookup in
-//! `tools.rs`; the bundle stores the names sorted) and walks only that tool's DFA, so the
+//! `tools.rs`; a bundle stores the hash table itself, read in place) and walks only that tool's DFA, so the
 //! automaton a call walks does not grow with the number of tools in the policy. Floating
 //! `*literal*` patterns, the one shape whose leftmost-first DFA grows quadratically, go to
 //! an Aho-Corasick automaton instead (`substrings.rs`). A decider DFA is kept dense (one

@@ -1,11 +1,11 @@
 //! The compiled bundle: what a runtime loads instead of the YAML.
 //!
-//! Layout (version 3; integers little-endian):
+//! Layout (version 4; integers little-endian):
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 0..8 | magic `GUARDC\0B` |
-//! | 8..10 | format version (`3`) |
+//! | 8..10 | format version (`4`) |
 //! | 10..12 | flags (bit 0: signed) |
 //! | 12..16 | header length (`136`) |
 //! | 16..48 | compiler version, UTF-8, zero-padded |
@@ -16,7 +16,7 @@
 //! | 92..96 | reserved, zero |
 //! | 96..128 | BLAKE3 over bytes 0..96 and the body: the bundle's identity |
 //! | 128..136 | XXH3-64 over bytes 0..128 and the body: the corruption check |
-//! | body | the policy section (rule table, gates, spans), then the automaton section |
+//! | body | the policy section (record lengths, then the rule records: gates, texts, spans; `policy_codec.rs`), then the automaton section (`automaton/serialize.rs`) |
 //! | trailer | if signed: 32-byte Ed25519 public key, 64-byte signature over bytes 0..128 |
 //!
 //! Two hashes, because they answer two questions at two prices. Every load checks the
@@ -27,9 +27,12 @@
 //! check (whoever can change it can recompute any hash), so its digest is only read:
 //! it names the bundle in audit records, and `guardc inspect` recomputes it. A signature
 //! trailer is always verified against its embedded key and, when the caller supplies a
-//! trusted key, that key must be the embedded one. Loading validates everything and
-//! never panics on hostile bytes. The same policy and compiler give byte-identical
-//! bundles: nothing depends on time, hash order or the machine.
+//! trusted key, that key must be the embedded one. Loading validates the header, the
+//! checksum, the signature, the section layout, the DFAs and the shared automaton parts;
+//! rule records and per-tool parts are decoded and validated on first use (`lazy.rs`,
+//! where the trade-off is argued), and a record that fails then makes every decision fail
+//! closed. Nothing panics on hostile bytes. The same policy and compiler give
+//! byte-identical bundles: nothing depends on time, hash order or the machine.
 
 mod codec;
 mod lazy;
