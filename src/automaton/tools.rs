@@ -231,21 +231,30 @@ impl<C> InPlace<C> {
     }
 
     /// A tool's name and the bytes of its part.
-    fn record(&self, tool: usize) -> Option<(&[u8], &[u8], usize)> {
+    fn record(&self, tool: usize) -> Option<(&[u8], &[u8])> {
         let start = *self.offsets.get(tool)? as usize;
         let end = *self.offsets.get(tool + 1)? as usize;
         let record = self.body.get(start..end)?;
-        let mut reader = Reader::new(record, &[]);
-        let name = reader.bytes_field().ok()?;
-        let at = reader.at;
-        Some((name, record.get(at..)?, start + at))
+        // Every call looks a name up: a one-byte length (names under 128 bytes) is read
+        // directly, longer ones through the checked varint reader.
+        let (name, at) = match record.first() {
+            Some(&len) if len < 0x80 => {
+                (record.get(1..1 + usize::from(len))?, 1 + usize::from(len))
+            }
+            _ => {
+                let mut reader = Reader::new(record, &[]);
+                let name = reader.bytes_field().ok()?;
+                (name, reader.at)
+            }
+        };
+        Some((name, record.get(at..)?))
     }
 
     fn get(&self, segment: &[u8]) -> Option<&[C]> {
         let mut at = fnv1a(segment) as usize & self.slot_mask;
         for _ in 0..=self.slot_mask {
             let tool = self.slot(at)?.checked_sub(1)?;
-            if let Some((name, part, _)) = self.record(tool) {
+            if let Some((name, part)) = self.record(tool) {
                 if name == segment {
                     return Some(self.part(tool, part));
                 }
@@ -256,7 +265,7 @@ impl<C> InPlace<C> {
     }
 
     fn entry(&self, tool: usize) -> Option<(&[u8], &[C])> {
-        let (name, part, _) = self.record(tool)?;
+        let (name, part) = self.record(tool)?;
         Some((name, self.part(tool, part)))
     }
 
