@@ -8,6 +8,9 @@
 //! that each call is decided by the rule the generator meant, by both evaluators, so a
 //! "late" number is really the late rule.
 //!
+//! `compiled-bundle` is the same evaluator on the policy read back from its bundle, as a
+//! runtime loads it (rules and per-tool tables decoded on first use, then kept).
+//!
 //! `cargo bench --bench decide` (about two minutes on 2 cores); filter with e.g.
 //! `cargo bench --bench decide -- 'decide/action-only/1000/'`.
 
@@ -24,6 +27,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use guardc::bundle::{read_bundle, write_bundle};
 use guardc::eval::{CompiledPolicy, Request, interpret};
 use realistic::{Call, Kind, generate};
 
@@ -37,10 +41,15 @@ fn decide(c: &mut Criterion) {
             let compiled = CompiledPolicy::from_source("bench.yaml", &generated.yaml)
                 .expect("the generated policy loads");
             let policy = compiled.policy();
+            // The same policy as a runtime loads it: from its bundle, whose rules and
+            // per-tool tables are decoded on first use (`compiled-bundle`).
+            let bundle = write_bundle(&compiled, generated.yaml.as_bytes(), None);
+            let (from_bundle, _) = read_bundle(&bundle, None).expect("the bundle reads back");
             let scenarios = generated.scenarios();
             let mix = generated.mix(MIX_LEN);
             for call in scenarios.iter().chain(&mix) {
                 check(&compiled, call);
+                check(&from_bundle, call);
             }
             let mut group = c.benchmark_group(format!("decide/{}/{rules}", kind.name()));
             // The interpreter is linear in rules: at 10,000 rules one mixed iteration
@@ -53,6 +62,11 @@ fn decide(c: &mut Criterion) {
                     BenchmarkId::new("compiled", call.label),
                     &request,
                     |b, r| b.iter(|| compiled.decide(black_box(r))),
+                );
+                group.bench_with_input(
+                    BenchmarkId::new("compiled-bundle", call.label),
+                    &request,
+                    |b, r| b.iter(|| from_bundle.decide(black_box(r))),
                 );
                 group.sample_size(if slow { 10 } else { 50 });
                 group.bench_with_input(
@@ -70,6 +84,13 @@ fn decide(c: &mut Criterion) {
                 b.iter(|| {
                     for r in &requests {
                         black_box(compiled.decide(black_box(r)));
+                    }
+                })
+            });
+            group.bench_function(BenchmarkId::new("compiled-bundle", "mix"), |b| {
+                b.iter(|| {
+                    for r in &requests {
+                        black_box(from_bundle.decide(black_box(r)));
                     }
                 })
             });

@@ -95,11 +95,14 @@ fn errors_name_the_problem() {
     );
     // A bundle from an older guardc (format 2: SHA-256 checksum, copied DFAs) is refused
     // with a message that says what to do.
-    let mut old = bundle.clone();
-    old[8..10].copy_from_slice(&2u16.to_le_bytes());
-    let refused = read_bundle(&old, None).unwrap_err();
-    assert_eq!(refused, BundleError::UnsupportedVersion(2));
-    assert!(refused.to_string().contains("rebuild it"), "{refused}");
+    // Format 3 (rule table decoded eagerly, no record lengths) likewise.
+    for older in [2u16, 3] {
+        let mut old = bundle.clone();
+        old[8..10].copy_from_slice(&older.to_le_bytes());
+        let refused = read_bundle(&old, None).unwrap_err();
+        assert_eq!(refused, BundleError::UnsupportedVersion(older));
+        assert!(refused.to_string().contains("rebuild it"), "{refused}");
+    }
     assert_eq!(
         read_bundle(b"rules: []", None).unwrap_err(),
         BundleError::NotABundle
@@ -181,4 +184,43 @@ fn decisions_name_the_policy_text_and_bundle() {
     assert_eq!(json["line"], 3);
     assert_eq!(json["policy_sha256"], hex(&source_sha256));
     assert_eq!(json["bundle_blake3"], hex(&bundle_blake3));
+}
+
+/// Recompute an unsigned bundle's XXH3 checksum, as a forger (not an accident) would.
+fn reseal(bundle: &mut [u8]) {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&bundle[..128]);
+    hasher.update(&bundle[136..]);
+    bundle[128..136].copy_from_slice(&hasher.digest().to_le_bytes());
+}
+
+#[test]
+fn rules_are_decoded_on_first_use_and_a_bad_record_fails_closed() {
+    let source = compiled();
+    let bundle = write_bundle(&source, APPROVAL.as_bytes(), None);
+    let (loaded, _) = read_bundle(&bundle, None).expect("reads");
+    assert!(loaded.validate().is_ok());
+    assert!(!loaded.is_corrupt());
+    // Header (136), section header (8), one length byte per rule: rule 0's effect tag.
+    let mut forged = bundle.clone();
+    forged[136 + 8 + 2] = 9;
+    reseal(&mut forged);
+    let (loaded, _) = read_bundle(&forged, None).expect("the record is not read at load");
+    // Rule 1 decides without touching rule 0... until a call needs rule 0.
+    let ls = loaded.decide(&Request::tool("Bash:ls"));
+    assert_eq!(ls.rule_index(), Some(1));
+    let sudo = loaded.decide(&Request::tool("Bash:sudo ls"));
+    assert_eq!(sudo, guardc::eval::Decision::engine_error());
+    assert!(loaded.is_corrupt());
+    // From then on every call fails closed, and the whole IR reads as deny-all.
+    assert_eq!(
+        loaded.decide(&Request::tool("Bash:ls")),
+        guardc::eval::Decision::engine_error()
+    );
+    assert!(loaded.policy().rules.is_empty());
+    let (fresh, _) = read_bundle(&forged, None).expect("reads");
+    assert_eq!(
+        fresh.validate().unwrap_err(),
+        BundleError::Corrupt("unknown effect")
+    );
 }

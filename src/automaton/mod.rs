@@ -25,7 +25,7 @@
 //! first matches of the parts, so the partition changes nothing but size. Anchored
 //! decider patterns whose whole tool segment is literal (the common `github:list_*`) are
 //! further grouped by that tool: a call looks its folded tool up (one hash lookup in
-//! `tools.rs`; the bundle stores the names sorted) and walks only that tool's DFA, so the
+//! `tools.rs`; a bundle stores the hash table itself, read in place) and walks only that tool's DFA, so the
 //! automaton a call walks does not grow with the number of tools in the policy. Floating
 //! `*literal*` patterns, the one shape whose leftmost-first DFA grows quadratically, go to
 //! an Aho-Corasick automaton instead (`substrings.rs`). A decider DFA is kept dense (one
@@ -61,7 +61,7 @@ use std::sync::Arc;
 use regex_automata::dfa::{dense, sparse};
 
 use crate::pattern::FoldedSubject;
-use crate::policy::Policy;
+use crate::policy::{Policy, Rule};
 
 /// The compiled action gates of a policy.
 #[derive(Debug, Clone)]
@@ -190,9 +190,15 @@ impl Automaton {
         build::build(policy, limits)
     }
 
-    /// The first action-only rule whose action gate matches the call.
-    pub fn first_action_only(&self, policy: &Policy, subject: &FoldedSubject) -> Option<usize> {
-        walk::first_action_only(self, policy, subject)
+    /// The first action-only rule whose action gate matches the call. `rule` finds a
+    /// rule by index (only rules matched by their globs, past an automaton limit, are
+    /// looked up).
+    pub fn first_action_only<'p>(
+        &self,
+        rule: &dyn Fn(usize) -> Option<&'p Rule>,
+        subject: &FoldedSubject,
+    ) -> Option<usize> {
+        walk::first_action_only(self, rule, subject)
     }
 
     /// The gated parts a call must look at: its own tool's part, if any, and the parts
@@ -212,14 +218,22 @@ impl Automaton {
 
     /// Every action-only chunk: the shared parts, then each tool's.
     fn decider_chunks(&self) -> impl Iterator<Item = &DeciderChunk> {
-        let by_tool = self.decider_tools.entries().iter().map(|(_, c)| c);
-        self.deciders.iter().chain(by_tool).flatten()
+        let by_tool = self.decider_tools.entries().into_iter().map(|(_, c)| c);
+        self.deciders
+            .iter()
+            .map(Vec::as_slice)
+            .chain(by_tool)
+            .flatten()
     }
 
     /// Every gated chunk: the shared parts, then each tool's.
     fn gated_chunks(&self) -> impl Iterator<Item = &GatedChunk> {
-        let by_tool = self.gated_tools.entries().iter().map(|(_, c)| c);
-        self.gated.iter().chain(by_tool).flatten()
+        let by_tool = self.gated_tools.entries().into_iter().map(|(_, c)| c);
+        self.gated
+            .iter()
+            .map(Vec::as_slice)
+            .chain(by_tool)
+            .flatten()
     }
 
     /// Memory held by the DFAs and tables, in bytes.
@@ -275,10 +289,32 @@ impl Automaton {
         serialize::to_bytes(self)
     }
 
-    /// Deserialize from bundle bytes, validating everything (the DFAs are checked by
-    /// regex-automata; the tables against the policy's rule count).
+    /// Deserialize from bundle bytes (copied once; see [`Self::from_shared`]).
     pub fn from_bytes(bytes: &[u8], rule_count: usize) -> Result<Automaton, AutomatonDecodeError> {
-        serialize::from_bytes(bytes, rule_count)
+        let body: Arc<[u8]> = Arc::from(bytes);
+        serialize::from_shared(&body, 0..body.len(), rule_count)
+    }
+
+    /// Deserialize the automaton section at `range` of a bundle body, keeping the body:
+    /// the DFAs are checked by regex-automata and the shared tables against the policy's
+    /// rule count now; each tool's part is decoded (and checked) when first looked up.
+    pub fn from_shared(
+        body: &Arc<[u8]>,
+        range: std::ops::Range<usize>,
+        rule_count: usize,
+    ) -> Result<Automaton, AutomatonDecodeError> {
+        serialize::from_shared(body, range, rule_count)
+    }
+
+    /// Whether a per-tool part read from a bundle failed to decode when first used.
+    pub fn is_corrupt(&self) -> bool {
+        self.decider_tools.is_corrupt() || self.gated_tools.is_corrupt()
+    }
+
+    /// Decode and check every per-tool part now (`guardc inspect`).
+    pub fn validate(&self) -> Result<(), AutomatonDecodeError> {
+        self.decider_tools.validate()?;
+        self.gated_tools.validate()
     }
 }
 

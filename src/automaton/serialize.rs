@@ -1,20 +1,24 @@
 //! The automaton's bytes inside a bundle.
 //!
-//! Layout (all integers LEB128 varints, which keeps the per-tool tables of a policy
-//! with thousands of tools small): first the *DFA pool*, every distinct DFA
-//! once: a count, then per DFA its kind (`1` sparse, `2` dense), offset and length, then
-//! the pool's length and its bytes, each DFA at a 4-byte-aligned offset. Then the
-//! structure: for each kind (action-only, then gated) the per-tool parts and the shared
-//! parts, each a chunk count and per chunk a kind word (`0` per-rule, `1` compiled)
-//! followed by its tables and, when compiled, the index of its DFA in the pool.
+//! Layout (integers LEB128 varints, which keeps the per-tool tables of a policy with
+//! thousands of tools small, except the hash slots): first the *DFA pool*, every
+//! distinct DFA once: a count, then per DFA its kind (`1` sparse, `2` dense), offset and
+//! length, then the pool's length and its bytes, each DFA at a 4-byte-aligned offset.
+//! Then the structure: for each kind (action-only, then gated) the per-tool table (the
+//! layout in `tools.rs`: record lengths, fixed-width hash slots, records of name and
+//! part), the shared parts and the substring table. A part is a chunk count and per
+//! chunk a kind word (`0` per-rule, `1` compiled) followed by its tables and, when
+//! compiled, the index of its DFA in the pool.
 //!
 //! Most of a large policy's tools hold the same method patterns in the same order
 //! (`github17:list_*` and `github18:list_*` both read `list_*` after the tool), so their
 //! DFAs are byte-identical and the pool stores them once; the per-tool tables keep only
 //! the rule indices. Loading copies the pool once into one aligned buffer, lets
 //! regex-automata validate each distinct DFA in place there, and shares each among the
-//! tools that use it: no automaton is rebuilt. Every length is checked against the input
-//! and every rule index against the policy, so hostile bytes yield an error, not a panic.
+//! tools that use it: no automaton is rebuilt. The per-tool tables are read in place and
+//! a tool's part is decoded when a call first names the tool. Every length is checked
+//! against the input and every rule index against the policy, so hostile bytes yield an
+//! error (at load, or a fail-closed evaluator when a part is first used), not a panic.
 
 use std::sync::Arc;
 
@@ -22,7 +26,7 @@ use regex_automata::dfa::{Automaton as _, dense, sparse};
 
 use super::candidates::CandidateTable;
 use super::substrings::SubstringDecider;
-use super::tools::ToolTable;
+use super::tools::{InPlace, ToolTable, build_slots, slot_bits};
 use super::{Automaton, Chunk, DeciderChunk, DeciderDfa, DeciderTable, GatedChunk};
 
 /// Why automaton bytes could not be used.
@@ -40,21 +44,23 @@ impl std::error::Error for AutomatonDecodeError {}
 pub(super) fn to_bytes(automaton: &Automaton) -> Vec<u8> {
     let mut pool = Pool::default();
     let mut out = Vec::new();
-    put(&mut out, len_u32(automaton.decider_tools.len()));
-    for (tool, part) in automaton.decider_tools.entries() {
-        put_bytes(&mut out, tool.as_bytes());
-        put_decider_part(&mut out, &mut pool, part);
-    }
+    put_tool_table(
+        &mut out,
+        &mut pool,
+        &automaton.decider_tools.entries(),
+        put_decider_part,
+    );
     put(&mut out, len_u32(automaton.deciders.len()));
     for part in &automaton.deciders {
         put_decider_part(&mut out, &mut pool, part);
     }
     put_substrings(&mut out, &automaton.substrings);
-    put(&mut out, len_u32(automaton.gated_tools.len()));
-    for (tool, part) in automaton.gated_tools.entries() {
-        put_bytes(&mut out, tool.as_bytes());
-        put_gated_part(&mut out, &mut pool, part);
-    }
+    put_tool_table(
+        &mut out,
+        &mut pool,
+        &automaton.gated_tools.entries(),
+        put_gated_part,
+    );
     put(&mut out, len_u32(automaton.gated.len()));
     for part in &automaton.gated {
         put_gated_part(&mut out, &mut pool, part);
@@ -63,6 +69,40 @@ pub(super) fn to_bytes(automaton: &Automaton) -> Vec<u8> {
     let mut section = pool.to_bytes();
     section.extend_from_slice(&out);
     section
+}
+
+/// A tool table in the layout [`ToolTable::InPlace`] reads: count, slot bits, slot
+/// width, the record lengths, the hash slots, the records (name, then part).
+fn put_tool_table<C>(
+    out: &mut Vec<u8>,
+    pool: &mut Pool,
+    entries: &[(&str, &[C])],
+    put_part: fn(&mut Vec<u8>, &mut Pool, &[C]),
+) {
+    let records: Vec<Vec<u8>> = entries
+        .iter()
+        .map(|(name, part)| {
+            let mut record = Vec::new();
+            put_bytes(&mut record, name.as_bytes());
+            put_part(&mut record, pool, part);
+            record
+        })
+        .collect();
+    let bits = slot_bits(entries.len());
+    let width = if entries.len() < 0xffff { 2 } else { 4 };
+    put(out, len_u32(entries.len()));
+    put(out, bits);
+    put(out, width);
+    for record in &records {
+        put(out, len_u32(record.len()));
+    }
+    for slot in build_slots(entries.iter().map(|(name, _)| name.as_bytes()), bits) {
+        let bytes = slot.to_le_bytes();
+        out.extend_from_slice(bytes.get(..width as usize).unwrap_or(&bytes));
+    }
+    for record in &records {
+        out.extend_from_slice(record);
+    }
 }
 
 const SPARSE: u32 = 1;
@@ -111,7 +151,7 @@ fn dense_bytes(dfa: &dense::DFA<Vec<u32>>) -> Vec<u8> {
 }
 
 fn put_substrings(out: &mut Vec<u8>, substrings: &SubstringDecider) {
-    put_list(out, &substrings.always);
+    put_ordered(out, &substrings.always);
     put(out, len_u32(substrings.literals.len()));
     for literal in &substrings.literals {
         put_bytes(out, literal.as_bytes());
@@ -139,7 +179,7 @@ fn put_gated_part(out: &mut Vec<u8>, pool: &mut Pool, part: &[GatedChunk]) {
             }
             Chunk::PerRule(rules) => {
                 put(out, 0);
-                put_list(out, rules);
+                put_ordered(out, rules);
             }
         }
     }
@@ -151,7 +191,7 @@ fn put_decider_part(out: &mut Vec<u8>, pool: &mut Pool, part: &[DeciderChunk]) {
         match chunk {
             Chunk::Compiled { dfa, table } => {
                 put(out, 1);
-                put_list(out, &table.rule_of_pattern);
+                put_ordered(out, &table.rule_of_pattern);
                 let index = match dfa {
                     DeciderDfa::Sparse(dfa) => pool.intern(SPARSE, dfa.to_bytes_little_endian()),
                     DeciderDfa::Dense(dfa) => pool.intern(DENSE, dense_bytes(dfa)),
@@ -160,7 +200,7 @@ fn put_decider_part(out: &mut Vec<u8>, pool: &mut Pool, part: &[DeciderChunk]) {
             }
             Chunk::PerRule(rules) => {
                 put(out, 0);
-                put_list(out, rules);
+                put_ordered(out, rules);
             }
         }
     }
@@ -179,6 +219,18 @@ fn put(out: &mut Vec<u8>, value: u32) {
     out.push(value as u8);
 }
 
+/// An ascending rule list as its first value and then the differences, which are
+/// small: a tool's rules are usually near each other, so most take one byte instead of
+/// two (10 KB of the 10,000-rule benchmark bundle).
+fn put_ordered(out: &mut Vec<u8>, values: &[u32]) {
+    put(out, len_u32(values.len()));
+    let mut previous = 0;
+    for &v in values {
+        put(out, v.wrapping_sub(previous));
+        previous = v;
+    }
+}
+
 fn put_list(out: &mut Vec<u8>, values: &[u32]) {
     put(out, u32::try_from(values.len()).unwrap_or(u32::MAX));
     for &v in values {
@@ -191,31 +243,32 @@ fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-pub(super) fn from_bytes(
-    bytes: &[u8],
+/// Read the automaton section at `range` of a bundle's (shared, verified) body. The
+/// DFA pool and the shared parts are decoded and validated now; the per-tool tables are
+/// read in place and each tool's part is decoded on first use (`tools.rs`).
+pub(super) fn from_shared(
+    body: &Arc<[u8]>,
+    range: std::ops::Range<usize>,
     rule_count: usize,
 ) -> Result<Automaton, AutomatonDecodeError> {
+    let bytes = body
+        .get(range.clone())
+        .ok_or_else(|| corrupt("truncated"))?;
+    let (pool, at) = read_pool(bytes)?;
+    let pool: Arc<[DeciderDfa]> = pool.into();
     let mut reader = Reader {
         bytes,
-        at: 0,
-        pool: Vec::new(),
+        at,
+        pool: &pool,
     };
-    reader.pool = reader.pool()?;
-    let mut decider_tools: Vec<(String, Vec<DeciderChunk>)> = Vec::new();
-    for _ in 0..reader.count()? {
-        let tool = reader.tool_name()?;
-        if decider_tools
-            .last()
-            .is_some_and(|(previous, _)| *previous >= tool)
-        {
-            return Err(corrupt("tool names are out of order"));
-        }
-        let mut part = Vec::new();
-        for _ in 0..reader.count()? {
-            part.push(reader.decider_chunk(rule_count)?);
-        }
-        decider_tools.push((tool, part));
-    }
+    let decider_tools = InPlace::read(
+        &mut reader,
+        body,
+        range.start,
+        &pool,
+        rule_count,
+        decider_chunk,
+    )?;
     let mut deciders = Vec::new();
     for _ in 0..reader.count()? {
         let mut part = Vec::new();
@@ -225,21 +278,14 @@ pub(super) fn from_bytes(
         deciders.push(part);
     }
     let substrings = reader.substrings(rule_count)?;
-    let mut gated_tools: Vec<(String, Vec<GatedChunk>)> = Vec::new();
-    for _ in 0..reader.count()? {
-        let tool = reader.tool_name()?;
-        if gated_tools
-            .last()
-            .is_some_and(|(previous, _)| *previous >= tool)
-        {
-            return Err(corrupt("tool names are out of order"));
-        }
-        let mut part = Vec::new();
-        for _ in 0..reader.count()? {
-            part.push(reader.gated_chunk(rule_count)?);
-        }
-        gated_tools.push((tool, part));
-    }
+    let gated_tools = InPlace::read(
+        &mut reader,
+        body,
+        range.start,
+        &pool,
+        rule_count,
+        gated_chunk,
+    )?;
     let mut gated = Vec::new();
     for _ in 0..reader.count()? {
         let mut part = Vec::new();
@@ -253,13 +299,34 @@ pub(super) fn from_bytes(
         return Err(corrupt("trailing bytes after the automaton"));
     }
     Ok(Automaton {
-        decider_tools: ToolTable::new(decider_tools),
+        decider_tools: ToolTable::InPlace(Arc::new(decider_tools)),
         deciders,
         substrings,
-        gated_tools: ToolTable::new(gated_tools),
+        gated_tools: ToolTable::InPlace(Arc::new(gated_tools)),
         gated,
         gated_substrings,
     })
+}
+
+/// The DFA pool at the start of the section, and where the structure after it starts.
+fn read_pool(bytes: &[u8]) -> Result<(Vec<DeciderDfa>, usize), AutomatonDecodeError> {
+    let mut reader = Reader::new(bytes, &[]);
+    let pool = reader.pool()?;
+    Ok((pool, reader.at))
+}
+
+fn decider_chunk(
+    reader: &mut Reader<'_>,
+    rule_count: usize,
+) -> Result<DeciderChunk, AutomatonDecodeError> {
+    reader.decider_chunk(rule_count)
+}
+
+fn gated_chunk(
+    reader: &mut Reader<'_>,
+    rule_count: usize,
+) -> Result<GatedChunk, AutomatonDecodeError> {
+    reader.gated_chunk(rule_count)
 }
 
 /// A compiled decider chunk, once its pattern table is checked against its automaton.
@@ -283,19 +350,24 @@ fn decider(
     })
 }
 
-fn corrupt(what: &str) -> AutomatonDecodeError {
+pub(super) fn corrupt(what: &str) -> AutomatonDecodeError {
     AutomatonDecodeError(format!("corrupt automaton: {what}"))
 }
 
-struct Reader<'a> {
+/// A bounds-checked varint reader over automaton bytes.
+pub(super) struct Reader<'a> {
     bytes: &'a [u8],
-    at: usize,
+    pub(super) at: usize,
     /// The distinct DFAs, each validated once and shared by the chunks that use it.
-    pool: Vec<DeciderDfa>,
+    pool: &'a [DeciderDfa],
 }
 
-impl Reader<'_> {
-    fn take(&mut self, len: usize) -> Result<&[u8], AutomatonDecodeError> {
+impl<'a> Reader<'a> {
+    pub(super) fn new(bytes: &'a [u8], pool: &'a [DeciderDfa]) -> Reader<'a> {
+        Reader { bytes, at: 0, pool }
+    }
+
+    pub(super) fn take(&mut self, len: usize) -> Result<&'a [u8], AutomatonDecodeError> {
         let end = self
             .at
             .checked_add(len)
@@ -308,7 +380,7 @@ impl Reader<'_> {
         Ok(slice)
     }
 
-    fn word(&mut self) -> Result<u32, AutomatonDecodeError> {
+    pub(super) fn word(&mut self) -> Result<u32, AutomatonDecodeError> {
         let mut value: u32 = 0;
         for shift in [0, 7, 14, 21, 28] {
             let byte = *self.take(1)?.first().ok_or_else(|| corrupt("truncated"))?;
@@ -446,19 +518,13 @@ impl Reader<'_> {
             .map_err(AutomatonDecodeError)
     }
 
-    fn tool_name(&mut self) -> Result<String, AutomatonDecodeError> {
-        std::str::from_utf8(self.bytes_field()?)
-            .map(str::to_owned)
-            .map_err(|_| corrupt("a tool name is not UTF-8"))
-    }
-
-    fn bytes_field(&mut self) -> Result<&[u8], AutomatonDecodeError> {
+    pub(super) fn bytes_field(&mut self) -> Result<&'a [u8], AutomatonDecodeError> {
         let len = self.word()? as usize;
         self.take(len)
     }
 
     /// A count of items, bounded by the bytes left (each takes at least one).
-    fn count(&mut self) -> Result<usize, AutomatonDecodeError> {
+    pub(super) fn count(&mut self) -> Result<usize, AutomatonDecodeError> {
         let count = self.word()? as usize;
         if count > self.bytes.len().saturating_sub(self.at) {
             return Err(corrupt("truncated"));
@@ -474,11 +540,19 @@ impl Reader<'_> {
         Ok(list)
     }
 
-    /// A rule list the evaluator walks in order (pattern tables, per-rule chunks).
+    /// A rule list the evaluator walks in order (pattern tables, per-rule chunks),
+    /// stored as differences (see [`put_ordered`]), so it is ascending by construction.
     fn ordered_rule_list(&mut self, rule_count: usize) -> Result<Vec<u32>, AutomatonDecodeError> {
-        let list = self.rule_list(rule_count)?;
-        if list.windows(2).any(|w| w.first() > w.get(1)) {
-            return Err(corrupt("rule indices are out of order"));
+        let len = self.count()?;
+        let mut list = Vec::with_capacity(len);
+        let mut previous: u32 = 0;
+        for _ in 0..len {
+            let value = previous
+                .checked_add(self.word()?)
+                .filter(|&v| (v as usize) < rule_count)
+                .ok_or_else(|| corrupt("a rule index is out of range"))?;
+            list.push(value);
+            previous = value;
         }
         Ok(list)
     }

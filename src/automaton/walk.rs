@@ -10,13 +10,16 @@ use regex_automata::{Anchored, util::start};
 
 use super::{Automaton, Chunk, DeciderDfa, GatedMatches};
 use crate::pattern::FoldedSubject;
-use crate::policy::Policy;
+use crate::policy::Rule;
+
+/// Finds a rule by index (the policy's, or a bundle's decoded on first use).
+type RuleAt<'r, 'p> = &'r dyn Fn(usize) -> Option<&'p Rule>;
 
 /// The minimum over the parts of each part's first match; within a part, the first
 /// chunk with a match holds its first matching rule.
 pub(super) fn first_action_only(
     automaton: &Automaton,
-    policy: &Policy,
+    policy: RuleAt<'_, '_>,
     subject: &FoldedSubject,
 ) -> Option<usize> {
     // The tool's own DFAs read only what follows `tool:`; the shared ones read it all.
@@ -46,7 +49,7 @@ pub(super) fn first_action_only(
 /// chunks); per-rule chunks match their globs against the whole subject.
 fn first_in_part(
     part: &[super::DeciderChunk],
-    policy: &Policy,
+    policy: RuleAt<'_, '_>,
     subject: &FoldedSubject,
     input: &[u8],
 ) -> Option<usize> {
@@ -142,11 +145,15 @@ fn run_to_end(dfa: &impl DfaWalk, subject: &[u8]) -> Option<StateID> {
 }
 
 /// A per-rule chunk: the first listed rule whose action gate matches.
-fn first_matching_rule(policy: &Policy, rules: &[u32], subject: &FoldedSubject) -> Option<usize> {
+fn first_matching_rule(
+    policy: RuleAt<'_, '_>,
+    rules: &[u32],
+    subject: &FoldedSubject,
+) -> Option<usize> {
     let subject = subject.as_str();
     rules
         .iter()
-        .filter_map(|&r| policy.rules.get(r as usize))
+        .filter_map(|&r| policy(r as usize))
         .find(|rule| rule.patterns.iter().any(|p| p.matches_subject(subject)))
         .map(|rule| rule.index)
 }

@@ -77,6 +77,11 @@ impl<'a> Reader<'a> {
         Self { bytes, at: 0 }
     }
 
+    /// How many bytes have been read.
+    pub(super) fn position(&self) -> usize {
+        self.at
+    }
+
     pub(super) fn is_at_end(&self) -> bool {
         self.at == self.bytes.len()
     }

@@ -1,11 +1,11 @@
 //! The compiled bundle: what a runtime loads instead of the YAML.
 //!
-//! Layout (version 3; integers little-endian):
+//! Layout (version 4; integers little-endian):
 //!
 //! | bytes | field |
 //! |---|---|
 //! | 0..8 | magic `GUARDC\0B` |
-//! | 8..10 | format version (`3`) |
+//! | 8..10 | format version (`4`) |
 //! | 10..12 | flags (bit 0: signed) |
 //! | 12..16 | header length (`136`) |
 //! | 16..48 | compiler version, UTF-8, zero-padded |
@@ -16,7 +16,7 @@
 //! | 92..96 | reserved, zero |
 //! | 96..128 | BLAKE3 over bytes 0..96 and the body: the bundle's identity |
 //! | 128..136 | XXH3-64 over bytes 0..128 and the body: the corruption check |
-//! | body | the policy section (rule table, gates, spans), then the automaton section |
+//! | body | the policy section (record lengths, then the rule records: gates, texts, spans; `policy_codec.rs`), then the automaton section (`automaton/serialize.rs`) |
 //! | trailer | if signed: 32-byte Ed25519 public key, 64-byte signature over bytes 0..128 |
 //!
 //! Two hashes, because they answer two questions at two prices. Every load checks the
@@ -27,13 +27,19 @@
 //! check (whoever can change it can recompute any hash), so its digest is only read:
 //! it names the bundle in audit records, and `guardc inspect` recomputes it. A signature
 //! trailer is always verified against its embedded key and, when the caller supplies a
-//! trusted key, that key must be the embedded one. Loading validates everything and
-//! never panics on hostile bytes. The same policy and compiler give byte-identical
-//! bundles: nothing depends on time, hash order or the machine.
+//! trusted key, that key must be the embedded one. Loading validates the header, the
+//! checksum, the signature, the section layout, the DFAs and the shared automaton parts;
+//! rule records and per-tool parts are decoded and validated on first use (`lazy.rs`,
+//! where the trade-off is argued), and a record that fails then makes every decision fail
+//! closed. Nothing panics on hostile bytes. The same policy and compiler give
+//! byte-identical bundles: nothing depends on time, hash order or the machine.
 
 mod codec;
 mod compiled;
+mod lazy;
 mod policy_codec;
+
+pub use lazy::LazyRules;
 
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use sha2::{Digest, Sha256};
@@ -43,7 +49,7 @@ use crate::automaton::Automaton;
 use crate::eval::{CompiledPolicy, Lineage};
 
 pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 const HEADER_LEN: usize = 136;
 const DIGEST_AT: usize = 96;
 const CHECKSUM_AT: usize = 128;
@@ -147,7 +153,7 @@ pub fn write_bundle(
     out.extend_from_slice(&version);
     out.extend_from_slice(&Sha256::digest(source));
     for len in [
-        compiled.policy().rules.len(),
+        compiled.rule_count(),
         policy_section.len(),
         automaton_section.len(),
         0,
@@ -209,29 +215,33 @@ pub fn inspect_bundle(bytes: &[u8]) -> Result<BundleInfo, BundleError> {
     verify(bytes, None).map(|(info, _)| info)
 }
 
-/// Load a bundle: verify it, then decode the policy and the automaton (no rebuild).
+/// Load a bundle: verify it, then make it ready to decide without rebuilding or
+/// decoding what a decision may never need. The body is copied once and kept; the DFA
+/// pool and the shared automaton parts are decoded and validated now; rules and each
+/// tool's automaton part are decoded on first use (`lazy.rs`, `automaton/tools.rs`).
 /// With `trusted_key`, the bundle must be signed by that key.
 pub fn read_bundle(
     bytes: &[u8],
     trusted_key: Option<&VerifyingKey>,
 ) -> Result<(CompiledPolicy, BundleInfo), BundleError> {
     let (info, body) = verify(bytes, trusted_key)?;
-    let (policy_bytes, automaton_bytes) = body
-        .split_at_checked(info.policy_section_bytes)
-        .ok_or(BundleError::Truncated)?;
-    let policy = policy_codec::decode(policy_bytes)?;
-    if policy.rules.len() != info.rule_count as usize {
-        return Err(BundleError::Corrupt(
-            "the rule count does not match the rule table",
-        ));
+    let body: std::sync::Arc<[u8]> = std::sync::Arc::from(body);
+    let policy_end = info.policy_section_bytes;
+    if policy_end > body.len() {
+        return Err(BundleError::Truncated);
     }
-    let automaton = Automaton::from_bytes(automaton_bytes, policy.rules.len())
+    let rule_count = info.rule_count as usize;
+    let rules = LazyRules::new(std::sync::Arc::clone(&body), 0..policy_end, rule_count)?;
+    let automaton = Automaton::from_shared(&body, policy_end..body.len(), rule_count)
         .map_err(|e| BundleError::Automaton(e.to_string()))?;
     let lineage = Lineage {
         source_sha256: Some(info.source_sha256),
         bundle_blake3: Some(info.bundle_blake3),
     };
-    Ok((CompiledPolicy::from_parts(policy, automaton, lineage), info))
+    Ok((
+        CompiledPolicy::from_parts(std::sync::Arc::new(rules), automaton, lineage),
+        info,
+    ))
 }
 
 fn word(bytes: &[u8], at: usize) -> Result<u32, BundleError> {

@@ -1,6 +1,9 @@
 //! The policy IR in a bundle: every field a decision or an audit row needs, written so
 //! that reading it back yields exactly the IR the loader built.
 //!
+//! Rules are decoded one at a time, on first use (`lazy.rs`), through the offset table
+//! [`encode`] writes before them.
+//!
 //! Globs are stored as their source text and re-parsed on load (parsing is linear and
 //! infallible, and it keeps one definition of the dialect); regexes are recompiled by the
 //! same constructor the loader uses. Spans and 1-based line/column are kept for audit
@@ -18,31 +21,80 @@ use crate::source::Span;
 /// PyValue nesting allowed in a bundle; the loader's own limit is far below it.
 const MAX_VALUE_DEPTH: usize = 256;
 
+/// The policy section (format 4): a fixed header (default action, three zero bytes,
+/// the rule count as a little-endian `u32`), each rule record's length (varints), then
+/// the records. The lengths let a loaded bundle find any rule without decoding the ones
+/// before it (`lazy.rs`): one pass of 10,000 varints at load builds the offsets. Fixed
+/// four-byte offsets would be read in place but cost 40 KB at 10,000 rules, more than
+/// the size budget (2x the YAML) had left; the varints cost about 15 KB.
 pub(super) fn encode(policy: &Policy) -> Vec<u8> {
-    let mut w = Writer::default();
-    w.u8(effect_tag(policy.default_action));
-    w.usize(policy.rules.len());
+    let mut records = Writer::default();
+    let mut lengths = Writer::default();
     for rule in &policy.rules {
-        encode_rule(&mut w, rule);
+        let start = records.bytes.len();
+        encode_rule(&mut records, rule);
+        lengths.usize(records.bytes.len() - start);
     }
-    w.bytes
+    let count = u32::try_from(policy.rules.len()).unwrap_or(u32::MAX);
+    let mut out = Vec::with_capacity(8 + lengths.bytes.len() + records.bytes.len());
+    out.extend_from_slice(&[effect_tag(policy.default_action), 0, 0, 0]);
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&lengths.bytes);
+    out.extend_from_slice(&records.bytes);
+    out
 }
 
-pub(super) fn decode(bytes: &[u8]) -> Result<Policy, BundleError> {
-    let mut r = Reader::new(bytes);
-    let default_action = effect(r.u8()?)?;
-    let count = r.count(8)?;
-    let mut rules = Vec::with_capacity(count);
-    for index in 0..count {
-        rules.push(decode_rule(&mut r, index)?);
+/// A policy section's header and rule offsets, once checked.
+pub(super) struct RuleTable {
+    pub(super) default_action: Effect,
+    /// Offsets of the records relative to the section, one more than there are rules
+    /// (the last is the section's end).
+    pub(super) offsets: Box<[u32]>,
+}
+
+impl RuleTable {
+    /// Check the section's header against `rule_count` (from the bundle header) and
+    /// turn the record lengths into offsets that end exactly at the section's end, so
+    /// every record lies inside it. No rule is decoded.
+    pub(super) fn read(section: &[u8], rule_count: usize) -> Result<RuleTable, BundleError> {
+        let header = section.get(..8).ok_or(BundleError::Truncated)?;
+        let default_action = effect(header[0])?;
+        if header[1..4] != [0, 0, 0] {
+            return Err(BundleError::Corrupt("the rule table header is malformed"));
+        }
+        let count = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        if count != rule_count {
+            return Err(BundleError::Corrupt(
+                "the rule count does not match the rule table",
+            ));
+        }
+        let rest = section.get(8..).ok_or(BundleError::Truncated)?;
+        let mut reader = Reader::new(rest);
+        // Each length takes at least one byte, so `count` is bounded by the input.
+        if count > rest.len() {
+            return Err(BundleError::Truncated);
+        }
+        let mut lengths = Vec::with_capacity(count);
+        for _ in 0..count {
+            lengths.push(reader.usize()?);
+        }
+        let mut at = 8 + reader.position();
+        let mut offsets = Vec::with_capacity(count + 1);
+        for length in lengths {
+            offsets.push(u32::try_from(at).map_err(|_| BundleError::Truncated)?);
+            at = at.checked_add(length).ok_or(BundleError::Truncated)?;
+        }
+        if at != section.len() {
+            return Err(BundleError::Corrupt(
+                "the rule lengths do not cover the rule records",
+            ));
+        }
+        offsets.push(u32::try_from(at).map_err(|_| BundleError::Truncated)?);
+        Ok(RuleTable {
+            default_action,
+            offsets: offsets.into_boxed_slice(),
+        })
     }
-    if !r.is_at_end() {
-        return Err(BundleError::Corrupt("trailing bytes after the rule table"));
-    }
-    Ok(Policy {
-        default_action,
-        rules,
-    })
 }
 
 fn effect_tag(effect: Effect) -> u8 {
@@ -84,7 +136,7 @@ fn encode_rule(w: &mut Writer, rule: &Rule) {
     w.u32(rule.col);
 }
 
-fn decode_rule(r: &mut Reader<'_>, index: usize) -> Result<Rule, BundleError> {
+pub(super) fn decode_rule(r: &mut Reader<'_>, index: usize) -> Result<Rule, BundleError> {
     let effect = effect(r.u8()?)?;
     let pattern_count = r.count(4)?;
     let mut patterns = Vec::with_capacity(pattern_count);

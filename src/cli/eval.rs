@@ -59,7 +59,6 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
     if let Some(path) = &args.requests {
         return run_batch(&compiled, path);
     }
-    let policy = compiled.policy();
     let Some(tool) = args.tool.as_deref() else {
         errln!("error: give a TOOL to decide, or --requests FILE for a batch");
         return EXIT_FAILURE;
@@ -82,8 +81,12 @@ pub fn run(args: EvalArgs, color: ColorChoice) -> u8 {
         args: Some(&call_args),
     };
     let decision = compiled.decide(&request);
-    let record = DecisionRecord::new(&decision, policy, &request).with_lineage(compiled.lineage());
+    // The record reads only the deciding rule; `--explain` needs them all (for a bundle,
+    // `policy()` decodes every rule).
+    let record =
+        DecisionRecord::new(&decision, &compiled, &request).with_lineage(compiled.lineage());
     if args.explain {
+        let policy = compiled.policy();
         print_trace(policy, &trace(policy, &request).1);
     }
     if args.json {

@@ -9,7 +9,7 @@ use super::files::{InputKind, read_input};
 use super::input::missing_magic;
 use super::keys::{self, hex};
 use super::{EXIT_FAILURE, EXIT_OK};
-use crate::bundle::{is_bundle, read_bundle, verify_bundle_hash};
+use crate::bundle::{BundleError, is_bundle, read_bundle, verify_bundle_hash};
 
 #[derive(Debug, Args)]
 pub struct InspectArgs {
@@ -48,13 +48,21 @@ pub fn run(args: InspectArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let (compiled, info) = match read_bundle(&bytes, trusted.as_ref()) {
-        Ok(loaded) => loaded,
-        Err(err) => {
-            errln!("error: {}: {err}", args.bundle.display());
-            return EXIT_FAILURE;
-        }
-    };
+    // A runtime decodes rules and per-tool tables on first use; inspect decodes them
+    // all, so a bundle that would fail closed on some call is reported here.
+    let (compiled, info) =
+        match read_bundle(&bytes, trusted.as_ref()).and_then(|(compiled, info)| {
+            compiled
+                .validate()
+                .map(|()| (compiled, info))
+                .map_err(BundleError::Automaton)
+        }) {
+            Ok(loaded) => loaded,
+            Err(err) => {
+                errln!("error: {}: {err}", args.bundle.display());
+                return EXIT_FAILURE;
+            }
+        };
     outln!("bundle:           {}", args.bundle.display());
     outln!("format version:   {}", info.format_version);
     outln!("compiler:         guardc {}", info.compiler_version);
@@ -79,10 +87,7 @@ pub fn run(args: InspectArgs) -> u8 {
         info.automaton_section_bytes
     );
     outln!("rules:            {}", info.rule_count);
-    outln!(
-        "default action:   {}",
-        compiled.policy().default_action.as_str()
-    );
+    outln!("default action:   {}", compiled.default_action().as_str());
     outln!("automaton:        {}", compiled.automaton().describe());
     if args.rules {
         for rule in &compiled.policy().rules {

@@ -172,7 +172,7 @@ fn decide_line<'p>(
         args: parsed.args.as_ref(),
     };
     let decision = compiled.decide(&request);
-    Ok(DecisionRecord::new(&decision, compiled.policy(), &request))
+    Ok(DecisionRecord::new(&decision, compiled, &request))
 }
 
 fn json_kind(value: &serde_json::Value) -> &'static str {
@@ -188,7 +188,7 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
 
 fn malformed(compiled: &CompiledPolicy, message: String) -> DecisionRecord<'_> {
     let request = Request::tool("");
-    let mut record = DecisionRecord::new(&Decision::engine_error(), compiled.policy(), &request);
+    let mut record = DecisionRecord::new(&Decision::engine_error(), compiled, &request);
     record.error = Some(message);
     record
 }

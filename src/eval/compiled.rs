@@ -7,11 +7,30 @@
 //! of rules. It must agree with [`super::interpret`] on every request; the conformance
 //! and differential tests hold it to that.
 
-use super::interpreter::{Gate, first_failed_gate_after_action, no_match};
+use std::sync::Arc;
+
+use super::decision::RuleSource;
+use super::interpreter::{Gate, first_failed_gate_after_action, no_match_with};
 use super::{Decision, Lineage, Request};
 use crate::automaton::{Automaton, AutomatonFallback, AutomatonLimits, GatedMatches};
 use crate::pattern::FoldedSubject;
-use crate::policy::{Policy, Rule};
+use crate::policy::{Effect, Policy, Rule};
+
+/// Rules kept elsewhere and read on demand (a loaded bundle decodes each rule on first
+/// use). The evaluator sees only this trait, so it never depends on the bundle format;
+/// the bundle implements it.
+pub trait RuleTable: std::fmt::Debug + Send + Sync {
+    /// Rule `index`, decoded on first use; `None` when it does not decode.
+    fn rule(&self, index: usize) -> Option<&Rule>;
+    fn len(&self) -> usize;
+    fn default_action(&self) -> Effect;
+    /// Whether some record turned out not to decode.
+    fn is_corrupt(&self) -> bool;
+    /// The whole IR (decodes every rule).
+    fn policy(&self) -> &Policy;
+    /// Decode every rule, reporting the first that does not decode.
+    fn validate(&self) -> Result<(), String>;
+}
 
 /// A policy ready to decide calls: the IR plus its compiled automaton. `Send + Sync`;
 /// share one across threads.
@@ -27,7 +46,7 @@ use crate::policy::{Policy, Rule};
 /// let decision = policy.decide(&Request::tool("Bash:sudo ls"));
 /// assert_eq!(decision.effect.as_str(), "deny");
 /// assert!(decision.hitl_eligible);
-/// assert_eq!(decision.policy_id(policy.policy()), Some("rule-0"));
+/// assert_eq!(decision.policy_id(&policy), Some("rule-0"));
 ///
 /// // Deciding needs only shared access, so one policy serves every thread.
 /// fn assert_send_sync<T: Send + Sync>() {}
@@ -35,10 +54,20 @@ use crate::policy::{Policy, Rule};
 /// ```
 #[derive(Debug, Clone)]
 pub struct CompiledPolicy {
-    policy: Policy,
+    rules: RuleStore,
     automaton: Automaton,
     fallbacks: Vec<AutomatonFallback>,
     lineage: Lineage,
+}
+
+/// Where the rules live: the owned IR (compiled from a document), or a bundle's rule
+/// table, decoded rule by rule on first use (`bundle/lazy.rs`), so that loading a
+/// bundle does not build (and dropping it does not free) 10,000 rules a runtime may
+/// never consult.
+#[derive(Debug, Clone)]
+enum RuleStore {
+    Owned(Policy),
+    Bundle(Arc<dyn RuleTable>),
 }
 
 impl CompiledPolicy {
@@ -50,7 +79,7 @@ impl CompiledPolicy {
     pub fn with_limits(policy: Policy, limits: &AutomatonLimits) -> CompiledPolicy {
         let (automaton, fallbacks) = Automaton::build(&policy, limits);
         CompiledPolicy {
-            policy,
+            rules: RuleStore::Owned(policy),
             automaton,
             fallbacks,
             lineage: Lineage::default(),
@@ -69,22 +98,72 @@ impl CompiledPolicy {
         &self.lineage
     }
 
-    /// Reassemble from parts read out of a bundle (no rebuild).
+    /// Reassemble from parts read out of a bundle (no rebuild, no rule decoded yet).
     pub(crate) fn from_parts(
-        policy: Policy,
+        rules: Arc<dyn RuleTable>,
         automaton: Automaton,
         lineage: Lineage,
     ) -> CompiledPolicy {
         CompiledPolicy {
-            policy,
+            rules: RuleStore::Bundle(rules),
             automaton,
             fallbacks: Vec::new(),
             lineage,
         }
     }
 
+    /// The whole IR. For a policy loaded from a bundle this decodes every rule the first
+    /// time it is called (milliseconds at 10,000 rules); deciding and the decision's
+    /// texts need only [`Self::rule`].
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        match &self.rules {
+            RuleStore::Owned(policy) => policy,
+            RuleStore::Bundle(rules) => rules.policy(),
+        }
+    }
+
+    /// The rule at `index` (decoded on first use for a bundle).
+    pub fn rule(&self, index: usize) -> Option<&Rule> {
+        match &self.rules {
+            RuleStore::Owned(policy) => policy.rules.get(index),
+            RuleStore::Bundle(rules) => rules.rule(index),
+        }
+    }
+
+    pub fn rule_count(&self) -> usize {
+        match &self.rules {
+            RuleStore::Owned(policy) => policy.rules.len(),
+            RuleStore::Bundle(rules) => rules.len(),
+        }
+    }
+
+    pub fn default_action(&self) -> Effect {
+        match &self.rules {
+            RuleStore::Owned(policy) => policy.default_action,
+            RuleStore::Bundle(rules) => rules.default_action(),
+        }
+    }
+
+    /// Whether a bundle's rule record or per-tool table turned out not to decode when
+    /// first used (only possible for a deliberately resealed bundle); every decision is
+    /// then the fail-closed engine error.
+    pub fn is_corrupt(&self) -> bool {
+        match &self.rules {
+            RuleStore::Owned(_) => false,
+            RuleStore::Bundle(rules) => rules.is_corrupt() || self.automaton.is_corrupt(),
+        }
+    }
+
+    /// Decode every rule and per-tool table of a policy loaded from a bundle, reporting
+    /// the first that does not decode (`guardc inspect`); `Ok` for a compiled document.
+    pub fn validate(&self) -> Result<(), String> {
+        match &self.rules {
+            RuleStore::Owned(_) => Ok(()),
+            RuleStore::Bundle(rules) => {
+                rules.validate()?;
+                self.automaton.validate().map_err(|e| e.to_string())
+            }
+        }
     }
 
     pub fn automaton(&self) -> &Automaton {
@@ -102,10 +181,22 @@ impl CompiledPolicy {
         if request.tool.is_empty() {
             return Decision::engine_error();
         }
+        let decision = self.decide_by_automaton(request);
+        // Checked after deciding: a lazily decoded part that failed was needed by this
+        // very call (or an earlier one), and must not be silently skipped.
+        if self.is_corrupt() {
+            return Decision::engine_error();
+        }
+        decision
+    }
+
+    fn decide_by_automaton(&self, request: &Request<'_>) -> Decision {
         let subject = FoldedSubject::new(request.tool, request.method);
-        let first_action_only = self.automaton.first_action_only(&self.policy, &subject);
+        let first_action_only = self
+            .automaton
+            .first_action_only(&|i| self.rule(i), &subject);
         let mut search = GatedSearch {
-            policy: &self.policy,
+            compiled: self,
             request,
             bound: first_action_only.unwrap_or(usize::MAX),
             decided: None,
@@ -120,10 +211,14 @@ impl CompiledPolicy {
         }
         let decided = search
             .decided
-            .or_else(|| first_action_only.and_then(|i| self.policy.rules.get(i)));
+            .or_else(|| first_action_only.and_then(|i| self.rule(i)));
         match decided {
             Some(rule) => Decision::by_rule(rule),
-            None => no_match(&self.policy, search.skipped_by_resource),
+            None => no_match_with(
+                self.default_action(),
+                self.rule_count(),
+                search.skipped_by_resource,
+            ),
         }
     }
 }
@@ -132,7 +227,7 @@ impl CompiledPolicy {
 /// is ascending; `bound` is the lowest rule index known to decide (the first action-only
 /// match, then any gated rule found), so each stream stops at it.
 struct GatedSearch<'p, 'r> {
-    policy: &'p Policy,
+    compiled: &'p CompiledPolicy,
     request: &'r Request<'r>,
     bound: usize,
     decided: Option<&'p Rule>,
@@ -149,7 +244,7 @@ impl GatedSearch<'_, '_> {
             GatedMatches::Unfiltered(rules) => (rules, true),
         };
         for &index in rules {
-            let Some(rule) = self.policy.rules.get(index as usize) else {
+            let Some(rule) = self.compiled.rule(index as usize) else {
                 continue;
             };
             if rule.index >= self.bound {
@@ -172,6 +267,12 @@ impl GatedSearch<'_, '_> {
             }
         }
         true
+    }
+}
+
+impl RuleSource for CompiledPolicy {
+    fn rule_at(&self, index: usize) -> Option<&Rule> {
+        self.rule(index)
     }
 }
 

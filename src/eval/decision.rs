@@ -10,6 +10,19 @@ use std::borrow::Cow;
 use super::Request;
 use crate::policy::{Effect, Policy, Rule};
 
+/// What a decision's texts are read from: a [`Policy`], or a
+/// [`super::CompiledPolicy`], which for a bundle decodes only the rule asked for (its
+/// `policy()` would decode them all).
+pub trait RuleSource {
+    fn rule_at(&self, index: usize) -> Option<&Rule>;
+}
+
+impl RuleSource for Policy {
+    fn rule_at(&self, index: usize) -> Option<&Rule> {
+        self.rules.get(index)
+    }
+}
+
 /// Why the decision was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -64,12 +77,12 @@ impl Decision {
         }
     }
 
-    pub fn rule<'p>(&self, policy: &'p Policy) -> Option<&'p Rule> {
-        self.rule_index().and_then(|i| policy.rules.get(i))
+    pub fn rule<'p, P: RuleSource + ?Sized>(&self, policy: &'p P) -> Option<&'p Rule> {
+        self.rule_index().and_then(|i| policy.rule_at(i))
     }
 
     /// The decision's `policy_id` (`None` is JSON `null`).
-    pub fn policy_id<'p>(&self, policy: &'p Policy) -> Option<&'p str> {
+    pub fn policy_id<'p, P: RuleSource + ?Sized>(&self, policy: &'p P) -> Option<&'p str> {
         match self.outcome {
             Outcome::Rule(_) => self.rule(policy).and_then(|r| r.policy_id.as_deref()),
             Outcome::NoMatch => Some("synthetic:NO_RULE_MATCH"),
@@ -78,7 +91,7 @@ impl Decision {
         }
     }
 
-    pub fn reason_code<'p>(&self, policy: &'p Policy) -> &'p str {
+    pub fn reason_code<'p, P: RuleSource + ?Sized>(&self, policy: &'p P) -> &'p str {
         match self.outcome {
             Outcome::Rule(_) => self.rule(policy).map_or("", |r| r.reason_code.as_str()),
             Outcome::NoMatch | Outcome::ResourceGateSkip => "NO_RULE_MATCH",
@@ -87,7 +100,11 @@ impl Decision {
     }
 
     /// The reason text the caller sees.
-    pub fn reason<'p>(&self, policy: &'p Policy, request: &Request<'_>) -> Cow<'p, str> {
+    pub fn reason<'p, P: RuleSource + ?Sized>(
+        &self,
+        policy: &'p P,
+        request: &Request<'_>,
+    ) -> Cow<'p, str> {
         let subject = || format!("{}:{}", request.tool, request.method);
         match self.outcome {
             Outcome::Rule(_) => Cow::Borrowed(self.rule(policy).map_or("", |r| r.reason.as_str())),

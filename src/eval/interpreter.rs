@@ -99,16 +99,29 @@ fn decide_with(
 
 /// The decision when no rule decides (docs/language.md section 4, after the steps).
 pub fn no_match(policy: &Policy, skipped_by_resource: bool) -> Decision {
-    let outcome = if skipped_by_resource && policy.default_action == Effect::Deny {
+    no_match_with(
+        policy.default_action,
+        policy.rules.len(),
+        skipped_by_resource,
+    )
+}
+
+/// [`no_match`] from the two facts it reads (a bundle's rules are not all decoded).
+pub(crate) fn no_match_with(
+    default_action: Effect,
+    rule_count: usize,
+    skipped_by_resource: bool,
+) -> Decision {
+    let outcome = if skipped_by_resource && default_action == Effect::Deny {
         Outcome::ResourceGateSkip
     } else {
         Outcome::NoMatch
     };
     Decision {
-        effect: policy.default_action,
+        effect: default_action,
         outcome,
         hitl_eligible: false,
-        evaluated_rules: policy.rules.len(),
+        evaluated_rules: rule_count,
     }
 }
 

@@ -15,13 +15,13 @@ mod request;
 mod trace_text;
 
 pub use batch::{BatchStats, MAX_REQUEST_LINE_BYTES, decide_json_lines, decide_json_lines_within};
-pub use compiled::CompiledPolicy;
+pub use compiled::{CompiledPolicy, RuleTable};
 pub use conditions::{
     CompiledRegex, ConditionsOutcome, RegexRefusal, RegexVerdict, Undecided, Untranslatable,
     compile_condition_regex, conditions_hold, evaluate_conditions,
 };
 pub(crate) use conditions::{in_items, operand_text};
-pub use decision::{Decision, Outcome};
+pub use decision::{Decision, Outcome, RuleSource};
 pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
 pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;

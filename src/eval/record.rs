@@ -9,8 +9,8 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::decision::RuleSource;
 use super::{Decision, Lineage, Request, hex};
-use crate::policy::Policy;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DecisionRecord<'p> {
@@ -37,7 +37,11 @@ pub struct DecisionRecord<'p> {
 }
 
 impl<'p> DecisionRecord<'p> {
-    pub fn new(decision: &Decision, policy: &'p Policy, request: &Request<'_>) -> Self {
+    pub fn new<P: RuleSource + ?Sized>(
+        decision: &Decision,
+        policy: &'p P,
+        request: &Request<'_>,
+    ) -> Self {
         let rule = decision.rule(policy);
         Self {
             effect: decision.effect.as_str(),

@@ -47,7 +47,7 @@ impl Decision {
             context: None,
             args: None,
         };
-        DecisionRecord::new(&self.decided, self.shared.compiled.policy(), &request)
+        DecisionRecord::new(&self.decided, &self.shared.compiled, &request)
     }
 }
 
@@ -69,7 +69,7 @@ impl Decision {
     /// `None`.
     #[getter]
     fn policy_id(&self) -> Option<&str> {
-        self.decided.policy_id(self.shared.compiled.policy())
+        self.decided.policy_id(&self.shared.compiled)
     }
 
     #[getter]
@@ -79,7 +79,7 @@ impl Decision {
 
     #[getter]
     fn reason_code(&self) -> &str {
-        self.decided.reason_code(self.shared.compiled.policy())
+        self.decided.reason_code(&self.shared.compiled)
     }
 
     /// Denied by a rule with a truthy `escalate_on_deny`: a human may approve it once.
@@ -104,20 +104,22 @@ impl Decision {
     #[getter]
     fn line(&self) -> Option<u32> {
         self.decided
-            .rule(self.shared.compiled.policy())
+            .rule(&self.shared.compiled)
             .map(|rule| rule.line)
     }
 
-    /// SHA-256 (hex) of the policy document the decision was made under.
+    /// SHA-256 (hex) of the policy document the decision was made under (the
+    /// `policy_sha256` of `guardc eval --json`).
     #[getter]
     fn policy_sha256(&self) -> Option<&str> {
         self.shared.policy_sha256.as_deref()
     }
 
-    /// SHA-256 (hex) of the bundle file, when the policy was loaded from a bundle.
+    /// BLAKE3 (hex) of the bundle the policy was loaded from, if it was (the
+    /// `bundle_blake3` of `guardc eval --json`).
     #[getter]
-    fn bundle_sha256(&self) -> Option<&str> {
-        self.shared.bundle_sha256.as_deref()
+    fn bundle_blake3(&self) -> Option<&str> {
+        self.shared.bundle_blake3.as_deref()
     }
 
     #[getter]
@@ -143,7 +145,7 @@ impl Decision {
         dict.set_item("rule_index", record.rule_index)?;
         dict.set_item("line", record.line)?;
         dict.set_item("policy_sha256", self.shared.policy_sha256.as_deref())?;
-        dict.set_item("bundle_sha256", self.shared.bundle_sha256.as_deref())?;
+        dict.set_item("bundle_blake3", self.shared.bundle_blake3.as_deref())?;
         Ok(dict)
     }
 

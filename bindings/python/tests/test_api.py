@@ -21,8 +21,21 @@ def test_seed_call_is_an_approvable_deny_with_lineage():
     assert (decision.rule_index, decision.line, decision.evaluated_rules) == (0, 5, 1)
     with open(APPROVAL, "rb") as fh:
         assert decision.policy_sha256 == hashlib.sha256(fh.read()).hexdigest()
-    assert decision.bundle_sha256 is None
+    assert decision.bundle_blake3 is None and policy.bundle_blake3 is None
     assert decision.to_dict()["reason"] == "sudo requires admin approval"
+    assert list(decision.to_dict())[-2:] == ["policy_sha256", "bundle_blake3"]
+
+
+def test_decisions_by_a_rule_are_interned_and_others_are_not():
+    policy = guardc.Policy.from_file(APPROVAL)
+    first = policy.decide("Bash", "sudo apt-get install python3-foo")
+    # Every call a rule decides gets that rule's one immutable decision object.
+    assert policy.decide("Bash", "sudo ls") is first
+    assert policy.decide_many([("Bash", "sudo rm")])[0] is first
+    assert policy.decide("Bash", "sudo ls", {"resource": "/x"}, None) is first
+    # A no-match decision names the call in its reason, so each call gets its own.
+    a, b = policy.decide("github", "list_repos"), policy.decide("gitlab", "list_repos")
+    assert a is not b and "github:list_repos" in a.reason and "gitlab:list_repos" in b.reason
 
 
 def test_no_match_reason_names_the_subject():
@@ -110,7 +123,19 @@ def test_bundles_load_and_corruption_is_refused(tmp_path):
     assert (decision.effect, decision.policy_id, decision.hitl_eligible) == ("deny", "rule-0", True)
     with open(APPROVAL, "rb") as fh:
         assert decision.policy_sha256 == hashlib.sha256(fh.read()).hexdigest()
-    assert decision.bundle_sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+    # The same lineage, under the same names, as `guardc eval --json` prints.
+    cli_json = subprocess.run(
+        [cli, "eval", str(out), "Bash", "--method", "sudo apt-get install python3-foo", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    import json
+
+    record = json.loads(cli_json)
+    assert decision.bundle_blake3 == policy.bundle_blake3 == record["bundle_blake3"]
+    assert decision.policy_sha256 == record["policy_sha256"]
+    assert len(decision.bundle_blake3) == 64
     with pytest.raises(ValueError):
         policy.check()
     data = bytearray(out.read_bytes())
