@@ -26,7 +26,8 @@ use std::hint::black_box;
 
 use analysis_mixes::{Mix, policy};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use guardc::analysis::{LevelConfig, LevelSetting};
+use guardc::analysis::LevelConfig;
+use guardc::analysis::config::LevelSetting;
 use guardc::check::{CheckOptions, check_bytes};
 
 fn check(c: &mut Criterion) {

@@ -50,7 +50,8 @@ fn fixtures_trigger_exactly_their_finding() {
                 std::fs::read_to_string(&file).unwrap(),
             );
             let expected = expectation(&file);
-            for (engine, limits) in [("engine", AnalysisLimits::DEFAULT)] {
+            {
+                let (engine, limits) = ("engine", AnalysisLimits::DEFAULT);
                 let (policy, diagnostics) = findings_with_limits(&source, limits);
                 let found = diagnostics
                     .iter()
@@ -122,7 +123,8 @@ rules:
 /// Acceptance (a): the third rule is covered only by the union of the first two.
 #[test]
 fn rule_covered_by_the_union_of_two_rules() {
-    for limits in [AnalysisLimits::DEFAULT] {
+    {
+        let limits = AnalysisLimits::DEFAULT;
         let source = SourceFile::new("union.yaml", UNION_OF_TWO);
         let (policy, diagnostics) = findings_with_limits(&source, limits);
         let unreachable: Vec<&Diagnostic> = diagnostics
@@ -168,7 +170,8 @@ fn approval_rule_behind_a_broad_allow() {
     let moved = format!("{preamble}  - allow: 'Bash:*'{allow}  - deny:{deny}");
     assert!(moved.contains("escalate_on_deny: true"));
 
-    for limits in [AnalysisLimits::DEFAULT] {
+    {
+        let limits = AnalysisLimits::DEFAULT;
         let (policy, diagnostics) =
             findings_with_limits(&SourceFile::new("approval.yaml", moved.clone()), limits);
         let policy = policy.unwrap();

@@ -221,6 +221,6 @@ fn rules_are_decoded_on_first_use_and_a_bad_record_fails_closed() {
     let (fresh, _) = read_bundle(&forged, None).expect("reads");
     assert_eq!(
         fresh.validate().unwrap_err(),
-        BundleError::Corrupt("unknown effect")
+        BundleError::Corrupt("unknown effect").to_string()
     );
 }

@@ -23,6 +23,9 @@ pub trait RuleTable: std::fmt::Debug + Send + Sync {
     /// Rule `index`, decoded on first use; `None` when it does not decode.
     fn rule(&self, index: usize) -> Option<&Rule>;
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn default_action(&self) -> Effect;
     /// Whether some record turned out not to decode.
     fn is_corrupt(&self) -> bool;
