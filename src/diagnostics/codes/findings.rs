@@ -116,7 +116,9 @@ value: those texts appear in its decisions (`policy_id`, `reason`, `reason_code`
 in audit rows, so removing the rule changes what callers and auditors see. Naming a \
 rule is how to say that it is kept on purpose.\n\n\
 Fix: delete the rule, or give it an `id` or a `reason` if its decisions should say why \
-these calls are refused or allowed.",
+these calls are refused or allowed. Proving redundancy takes at most four searches, one per later rule of \
+another effect that can overlap the rule; a rule overlapped by more of them is not \
+reported (the proof would make the check quadratic), which is never a false claim.",
 };
 
 pub static APPROVAL_NEVER_OFFERED: CodeInfo = CodeInfo {

@@ -381,8 +381,7 @@ impl<'a> Engine<'a> {
 
     fn rule_spent(&self) -> String {
         format!(
-            "deciding it needs more than {} automaton states (the per-rule budget, \
-             `analysis.rule_states`)",
+            "deciding it needs more than {} automaton states (the per-rule budget)",
             self.limits.rule_states
         )
     }
@@ -390,7 +389,7 @@ impl<'a> Engine<'a> {
     fn document_spent(&self) -> String {
         format!(
             "the analysis of this document visited {} automaton states before reaching it \
-             (the per-document budget, `analysis.document_states`)",
+             (the per-document budget)",
             self.limits.document_states
         )
     }
