@@ -2,12 +2,12 @@
 //! rules in halves when its automaton would exceed them.
 
 use regex_automata::MatchKind;
-use regex_automata::dfa::{StartKind, dense};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::dfa::dense;
 use regex_syntax::hir::{Hir, Look};
 
 use super::budget::Budget;
 use super::candidates::CandidateTable;
+use super::dfa::{DfaLimit, DfaSizes, anchored_dfa};
 use super::substrings::SubstringDecider;
 use super::{
     Automaton, AutomatonFallback, Chunk, DeciderChunk, DeciderDfa, DeciderTable, GatedChunk,
@@ -480,24 +480,13 @@ fn compile(
     kind: MatchKind,
     limits: &AutomatonLimits,
 ) -> Result<dense::DFA<Vec<u32>>, String> {
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(Some(limits.nfa_bytes))
-                .which_captures(WhichCaptures::None),
-        )
-        .build_many_from_hir(hirs)
-        .map_err(|e| format!("the pattern automaton is too large ({e})"))?;
-    dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(kind)
-                .start_kind(StartKind::Anchored)
-                .accelerate(false)
-                .specialize_start_states(false)
-                .dfa_size_limit(Some(limits.dfa_bytes))
-                .determinize_size_limit(Some(limits.determinize_bytes)),
-        )
-        .build_from_nfa(&nfa)
-        .map_err(|e| format!("determinization exceeded its limit ({e})"))
+    let sizes = DfaSizes {
+        nfa_bytes: limits.nfa_bytes,
+        determinize_bytes: limits.determinize_bytes,
+        dfa_bytes: limits.dfa_bytes,
+    };
+    anchored_dfa(hirs, kind, &sizes).map_err(|limit| match limit {
+        DfaLimit::Nfa(e) => format!("the pattern automaton is too large ({e})"),
+        DfaLimit::Determinize(e) => format!("determinization exceeded its limit ({e})"),
+    })
 }

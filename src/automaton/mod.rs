@@ -48,12 +48,14 @@
 mod budget;
 mod build;
 mod candidates;
+mod dfa;
 mod serialize;
 mod substrings;
 mod tools;
 mod walk;
 
 pub use build::AutomatonLimits;
+pub use dfa::{DfaLimit, DfaSizes, anchored_dfa};
 pub use serialize::AutomatonDecodeError;
 
 use std::sync::Arc;

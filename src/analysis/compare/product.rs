@@ -13,13 +13,13 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use regex_automata::dfa::{Automaton as _, StartKind, dense};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::dfa::{Automaton as _, dense};
 use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, MatchKind, util::start};
 use regex_syntax::hir::Hir;
 
 use crate::analysis::regions::request_domain;
+use crate::automaton::{DfaLimit, DfaSizes, anchored_dfa};
 
 /// The budget of one product search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,26 +68,15 @@ pub fn classes(
 }
 
 fn compile(hir: &Hir, limits: &ProductLimits) -> Result<dense::DFA<Vec<u32>>, String> {
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(Some(limits.language_dfa_bytes.saturating_mul(4)))
-                .which_captures(WhichCaptures::None),
-        )
-        .build_from_hir(hir)
-        .map_err(|e| format!("a rule's automaton is too large ({e})"))?;
-    dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .start_kind(StartKind::Anchored)
-                .accelerate(false)
-                .specialize_start_states(false)
-                .dfa_size_limit(Some(limits.language_dfa_bytes))
-                .determinize_size_limit(Some(limits.language_dfa_bytes.saturating_mul(2))),
-        )
-        .build_from_nfa(&nfa)
-        .map_err(|e| format!("a rule's automaton exceeded its limit ({e})"))
+    let sizes = DfaSizes {
+        nfa_bytes: limits.language_dfa_bytes.saturating_mul(4),
+        determinize_bytes: limits.language_dfa_bytes.saturating_mul(2),
+        dfa_bytes: limits.language_dfa_bytes,
+    };
+    anchored_dfa(&[hir], MatchKind::All, &sizes).map_err(|limit| match limit {
+        DfaLimit::Nfa(e) => format!("a rule's automaton is too large ({e})"),
+        DfaLimit::Determinize(e) => format!("a rule's automaton exceeded its limit ({e})"),
+    })
 }
 
 struct Walk<'a> {

@@ -19,13 +19,13 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use regex_automata::dfa::{Automaton as _, StartKind, dense};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::dfa::{Automaton as _, dense};
 use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, MatchKind, util::start};
 use regex_syntax::hir::Hir;
 
 use super::domain::{ABSENT, SEP};
+use crate::automaton::{DfaLimit, DfaSizes, anchored_dfa};
 
 /// The size limits of one determinization and walk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +44,17 @@ pub struct LimitHit(pub String);
 /// The words of a walk stopped by the budget its caller gave it (the caller knows which
 /// budget that was and says so).
 const BUDGET_SPENT: &str = "the analysis budget is spent";
+
+impl ExploreLimits {
+    /// The sizes of one DFA construction within these limits.
+    pub fn sizes(&self) -> DfaSizes {
+        DfaSizes {
+            nfa_bytes: self.nfa_bytes,
+            determinize_bytes: self.determinize_bytes,
+            dfa_bytes: self.dfa_bytes,
+        }
+    }
+}
 
 impl LimitHit {
     pub fn budget() -> LimitHit {
@@ -131,26 +142,10 @@ pub fn explore(
 }
 
 fn compile(hirs: &[&Hir], limits: &ExploreLimits) -> Result<dense::DFA<Vec<u32>>, LimitHit> {
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(Some(limits.nfa_bytes))
-                .which_captures(WhichCaptures::None),
-        )
-        .build_many_from_hir(hirs)
-        .map_err(|e| LimitHit(format!("the request automaton is too large ({e})")))?;
-    dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .start_kind(StartKind::Anchored)
-                .accelerate(false)
-                .specialize_start_states(false)
-                .dfa_size_limit(Some(limits.dfa_bytes))
-                .determinize_size_limit(Some(limits.determinize_bytes)),
-        )
-        .build_from_nfa(&nfa)
-        .map_err(|e| LimitHit(format!("determinization exceeded its limit ({e})")))
+    anchored_dfa(hirs, MatchKind::All, &limits.sizes()).map_err(|limit| match limit {
+        DfaLimit::Nfa(e) => LimitHit(format!("the request automaton is too large ({e})")),
+        DfaLimit::Determinize(e) => LimitHit(format!("determinization exceeded its limit ({e})")),
+    })
 }
 
 /// The state of one breadth-first walk.

@@ -27,8 +27,7 @@ use std::collections::VecDeque;
 
 use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
-use regex_automata::dfa::{Automaton as _, StartKind, dense};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::dfa::{Automaton as _, dense};
 use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, MatchKind, util::start};
 
@@ -37,6 +36,7 @@ use crate::analysis::regions::decode::Decoder;
 use crate::analysis::regions::domain::{ABSENT, SEP};
 use crate::analysis::regions::encode::{Layout, rule_language};
 use crate::analysis::regions::explore::{Domain, ExploreLimits, LimitHit};
+use crate::automaton::{DfaLimit, anchored_dfa};
 use crate::policy::Rule;
 
 /// The union position standing for "a union rule that accepts every completion": once
@@ -120,36 +120,15 @@ impl RuleAutomata {
 
 fn compile_rule(rule: &Rule, layout: &Layout, limits: &ExploreLimits) -> Result<RuleDfa, LimitHit> {
     let hir = rule_language(rule, layout);
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .nfa_size_limit(Some(limits.nfa_bytes))
-                .which_captures(WhichCaptures::None),
-        )
-        .build_from_hir(&hir)
-        .map_err(|_| {
-            LimitHit(format!(
-                "its automaton would exceed the limit of {} KiB",
-                limits.nfa_bytes / 1024
-            ))
-        })?;
-    let dfa = dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .start_kind(StartKind::Anchored)
-                .accelerate(false)
-                .specialize_start_states(false)
-                .dfa_size_limit(Some(limits.dfa_bytes))
-                .determinize_size_limit(Some(limits.determinize_bytes)),
-        )
-        .build_from_nfa(&nfa)
-        .map_err(|_| {
-            LimitHit(format!(
-                "its automaton would exceed the per-rule limit of {} KiB",
-                limits.dfa_bytes / 1024
-            ))
-        })?;
+    let dfa = anchored_dfa(&[hir], MatchKind::All, &limits.sizes()).map_err(|limit| {
+        let (what, kib) = match limit {
+            DfaLimit::Nfa(_) => ("limit", limits.nfa_bytes / 1024),
+            DfaLimit::Determinize(_) => ("per-rule limit", limits.dfa_bytes / 1024),
+        };
+        LimitHit(format!(
+            "its automaton would exceed the {what} of {kib} KiB"
+        ))
+    })?;
     let start = anchored_start(&dfa)?;
     let boundaries = class_boundaries(&dfa);
     Ok(RuleDfa {
