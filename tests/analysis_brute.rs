@@ -29,23 +29,9 @@ use guardc::policy::Effect;
 use guardc::policy::{Policy, load_bytes};
 use serde_json::Value;
 
-/// A small deterministic generator (xorshift), so failures reproduce from the seed.
-struct Rng(u64);
+mod brute_common;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use brute_common::Rng;
 
 const PATTERNS: &[&str] = &[
     "*", "a", "a:*", "b:*", "a:x*", "a:xy", "b:?", "*x*", "*:y*", "a:*y", "[ab]:x", "a:[!x]*",
