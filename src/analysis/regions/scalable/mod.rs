@@ -105,7 +105,7 @@ pub(super) fn classify_each(
 ) {
     let decoder = map.decoder.clone();
     let opaque = map.opaque.clone();
-    let automata = RuleAutomata::new(policy.rules.len());
+    let automata = RuleAutomata::new(policy.rules.len(), domain);
     let engine = Engine {
         policy,
         opaque: &opaque,

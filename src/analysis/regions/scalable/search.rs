@@ -79,6 +79,8 @@ pub enum Stop {
 #[derive(Debug)]
 pub struct RuleAutomata {
     dfas: Vec<OnceCell<Result<RuleDfa, LimitHit>>>,
+    /// The domain DFA's class boundaries, read once per run.
+    domain_boundaries: [u64; 4],
 }
 
 #[derive(Debug)]
@@ -87,6 +89,9 @@ struct RuleDfa {
     start: StateID,
     /// Bit `b` set: bytes `b` and `b + 1` are in different classes of this DFA.
     boundaries: [u64; 4],
+    /// One byte per class of this DFA's and the domain's common classes (the walks
+    /// that decide universality and state inclusion step this DFA with the domain).
+    pair_bytes: Vec<u8>,
     /// (rule state, domain state) → whether the rule accepts every request the domain
     /// can still complete from there (computed on demand, see [`Walk::universal`]).
     universal: RefCell<HashMap<(StateID, StateID), bool>>,
@@ -96,9 +101,10 @@ struct RuleDfa {
 }
 
 impl RuleAutomata {
-    pub fn new(rules: usize) -> RuleAutomata {
+    pub fn new(rules: usize, domain: &Domain) -> RuleAutomata {
         RuleAutomata {
             dfas: (0..rules).map(|_| OnceCell::new()).collect(),
+            domain_boundaries: class_boundaries(domain.dfa()),
         }
     }
 
@@ -112,13 +118,18 @@ impl RuleAutomata {
             .dfas
             .get(rule.index)
             .ok_or_else(|| LimitHit("a rule outside the policy was searched".into()))?;
-        cell.get_or_init(|| compile_rule(rule, layout, limits))
+        cell.get_or_init(|| compile_rule(rule, layout, limits, self.domain_boundaries))
             .as_ref()
             .map_err(Clone::clone)
     }
 }
 
-fn compile_rule(rule: &Rule, layout: &Layout, limits: &ExploreLimits) -> Result<RuleDfa, LimitHit> {
+fn compile_rule(
+    rule: &Rule,
+    layout: &Layout,
+    limits: &ExploreLimits,
+    domain_boundaries: [u64; 4],
+) -> Result<RuleDfa, LimitHit> {
     let hir = rule_language(rule, layout);
     let dfa = anchored_dfa(&[hir], MatchKind::All, &limits.sizes()).map_err(|limit| {
         let (what, kib) = match limit {
@@ -131,10 +142,12 @@ fn compile_rule(rule: &Rule, layout: &Layout, limits: &ExploreLimits) -> Result<
     })?;
     let start = anchored_start(&dfa)?;
     let boundaries = class_boundaries(&dfa);
+    let pair_bytes = representatives(domain_boundaries, std::iter::once(boundaries));
     Ok(RuleDfa {
         dfa,
         start,
         boundaries,
+        pair_bytes,
         universal: RefCell::new(HashMap::new()),
         included: RefCell::new(HashMap::new()),
     })
@@ -195,7 +208,7 @@ impl Searcher<'_> {
         let members = self.dfas(union)?;
         let domain_dfa = self.domain.dfa();
         let bytes = representatives(
-            class_boundaries(domain_dfa),
+            self.automata.domain_boundaries,
             targets
                 .iter()
                 .chain(&withins)
@@ -463,7 +476,7 @@ impl Walk<'_> {
     }
 
     fn decide_universal(&self, member: &RuleDfa, state: StateID, domain_state: StateID) -> bool {
-        let bytes = self.pair_bytes(member);
+        let bytes = &member.pair_bytes;
         let mut seen = HashSet::new();
         seen.insert((state, domain_state));
         let mut queue = VecDeque::from([(state, domain_state)]);
@@ -472,7 +485,7 @@ impl Walk<'_> {
             if domain_ends && !member.dfa.is_match_state(member.dfa.next_eoi_state(s)) {
                 return false;
             }
-            for &byte in &bytes {
+            for &byte in bytes {
                 let next_d = self.domain.next_state(d, byte);
                 if self.domain.is_dead_state(next_d) {
                     continue;
@@ -542,7 +555,7 @@ impl Walk<'_> {
     }
 
     fn decide_le(&self, member: &RuleDfa, start: (StateID, StateID, StateID)) -> bool {
-        let bytes = self.pair_bytes(member);
+        let bytes = &member.pair_bytes;
         let dfa = &member.dfa;
         let accepts = |s: StateID| dfa.is_match_state(dfa.next_eoi_state(s));
         let mut seen = HashSet::new();
@@ -553,7 +566,7 @@ impl Walk<'_> {
             if domain_ends && accepts(a) && !accepts(b) {
                 return false;
             }
-            for &byte in &bytes {
+            for &byte in bytes {
                 let next_d = self.domain.next_state(d, byte);
                 let next_a = dfa.next_state(a, byte);
                 if self.domain.is_dead_state(next_d) || dfa.is_dead_state(next_a) {
@@ -572,15 +585,6 @@ impl Walk<'_> {
             }
         }
         true
-    }
-
-    /// One byte per class of the domain's and `member`'s common byte classes.
-    fn pair_bytes(&self, member: &RuleDfa) -> Vec<u8> {
-        let mut bits = class_boundaries(self.domain);
-        for (word, extra) in bits.iter_mut().zip(member.boundaries) {
-            *word |= extra;
-        }
-        representatives(bits, std::iter::empty())
     }
 }
 
