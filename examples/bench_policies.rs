@@ -19,6 +19,8 @@
 //! its time, peak memory and what it found, `analysis-incomplete` included: the
 //! 100,000-rule rows of the README's analysis table come from it.
 //!
+//! With `GUARDC_MIX_OUT=FILE` it also writes the generated policy to `FILE`.
+//!
 //! `analyze-profile` times each registered finding on its own, in registry order, so a
 //! slow `check` can be attributed to the finding (or the shared region analysis, which
 //! the first finding that needs it builds lazily) that spends the time.
@@ -243,6 +245,10 @@ fn check_mix(args: &[String]) -> Result<(), String> {
         .parse()
         .map_err(|_| format!("bad rule count {rules}"))?;
     let text = analysis_mixes::policy(mix, rules);
+    // `GUARDC_MIX_OUT=FILE` also writes the policy, to run `guardc check` on it.
+    if let Some(out) = std::env::var_os("GUARDC_MIX_OUT") {
+        std::fs::write(&out, &text).map_err(|e| format!("{out:?}: {e}"))?;
+    }
     let before = high_water_kib()?;
     let started = Instant::now();
     let report = check_bytes("p.yaml", text.as_bytes(), &CheckOptions::default());

@@ -35,7 +35,7 @@ use brute_common::Rng;
 
 const PATTERNS: &[&str] = &[
     "*", "a", "a:*", "b:*", "a:x*", "a:xy", "b:?", "*x*", "*:y*", "a:*y", "[ab]:x", "a:[!x]*",
-    "*y", "b:x?", "?:*", "*:x", "ab:*",
+    "*y", "b:x?", "?:*", "*:x", "ab:*", "*y*", "*xy*", "*:x*",
 ];
 const EFFECTS: &[&str] = &["allow", "deny", "warn"];
 const EXTRAS: &[&str] = &[
@@ -149,14 +149,10 @@ fn without_rule(text: &str, index: usize) -> String {
     format!("{head}rules:\n{}", chunks.concat())
 }
 
-fn check_policy(text: &str, space: &[(String, String, JsonMap)]) {
+fn check_policy(text: &str, space: &[(String, String, JsonMap)], limits: &AnalysisLimits) {
     let (loaded, policy) = load(text);
     let decisions: Vec<Decision> = space.iter().map(|call| decide(&policy, call)).collect();
-    let map = RegionMap::compute(
-        &policy,
-        &AnalysisLimits::DEFAULT,
-        &Questions::all(policy.rules.len()),
-    );
+    let map = RegionMap::compute(&policy, limits, &Questions::all(policy.rules.len()));
     for r in 0..policy.rules.len() {
         let decides = |d: &Decision| d.rule_index() == Some(r);
         match map.rule(r) {
@@ -233,9 +229,21 @@ fn check_policy(text: &str, space: &[(String, String, JsonMap)]) {
 fn run(policies: usize, seed: u64) {
     let space = space();
     let mut rng = Rng(seed);
-    for _ in 0..policies {
+    // Every other policy walks its floating literals (`*x*`) as one shared automaton
+    // even when a search has a single one, so that path is checked as often as the
+    // one-DFA-per-rule path the default takes for small unions.
+    let shared = AnalysisLimits {
+        shared_floating: 1,
+        ..AnalysisLimits::DEFAULT
+    };
+    for round in 0..policies {
         let text = random_policy(&mut rng);
-        check_policy(&text, &space);
+        let limits = if round % 2 == 0 {
+            &AnalysisLimits::DEFAULT
+        } else {
+            &shared
+        };
+        check_policy(&text, &space, limits);
     }
 }
 

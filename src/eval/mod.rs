@@ -22,7 +22,7 @@ pub use conditions::{
 };
 pub(crate) use conditions::{in_items, operand_text};
 pub use decision::{Decision, Outcome, RuleSource};
-pub use interpreter::{Gate, RuleTrace, interpret, no_match, trace};
+pub use interpreter::{Gate, RuleTrace, interpret, interpret_among, no_match, trace};
 pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;
 pub use request::{JsonMap, Request};

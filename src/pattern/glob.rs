@@ -164,6 +164,46 @@ impl Glob {
         }
     }
 
+    /// Texts one of which starts every match: the leading literal text, with small
+    /// bracket expressions before or inside it expanded (`[Ee]dit:*` gives `Edit:` and
+    /// `edit:`), stopping at the first wildcard, large class, or once `max` texts would
+    /// be exceeded. `[""]` when the pattern starts with a wildcard. Indexes use this
+    /// where [`Glob::literal_prefix`] would call a pattern unanchored only because of
+    /// one bracket.
+    pub fn leading_texts(&self, max: usize) -> Vec<String> {
+        let mut texts = vec![String::new()];
+        for item in &self.items {
+            match item {
+                GlobItem::Literal(text) => texts.iter_mut().for_each(|t| t.push_str(text)),
+                GlobItem::Class {
+                    negated: false,
+                    ranges,
+                } => {
+                    let chars: Vec<char> = ranges
+                        .iter()
+                        .flat_map(|&(lo, hi)| lo..=hi)
+                        .take(max + 1)
+                        .collect();
+                    if chars.is_empty() || texts.len().saturating_mul(chars.len()) > max {
+                        break;
+                    }
+                    texts = texts
+                        .iter()
+                        .flat_map(|t| {
+                            chars.iter().map(move |&c| {
+                                let mut longer = t.clone();
+                                longer.push(c);
+                                longer
+                            })
+                        })
+                        .collect();
+                }
+                _ => break,
+            }
+        }
+        texts
+    }
+
     /// Whether the pattern matches every string (it is one or more `*` only).
     pub fn matches_everything(&self) -> bool {
         matches!(self.items.as_slice(), [GlobItem::Star])

@@ -33,6 +33,12 @@ pub struct AnalysisLimits {
     pub rule_states: usize,
     /// Most product states all the searches of one document may visit together.
     pub document_states: usize,
+    /// Floating-literal rules (`*word*`, no other gate) a search's union must hold
+    /// before they are walked as one Aho-Corasick automaton instead of one DFA each.
+    /// A tuning choice, not a limit: every value gives the same answers (the
+    /// brute-force test runs both paths); a few such rules prune better as DFAs,
+    /// thousands cost one step per byte instead of one per rule.
+    pub shared_floating: usize,
 }
 
 impl AnalysisLimits {
@@ -45,6 +51,7 @@ impl AnalysisLimits {
         rule_max_states: 100_000,
         rule_states: 200_000,
         document_states: 20_000_000,
+        shared_floating: 8,
     };
 
     pub(super) fn global(&self) -> ExploreLimits {

@@ -122,6 +122,9 @@ pub struct RegionMap {
     global: OnceCell<Result<Exploration, String>>,
     calls: Vec<Call>,
     incomplete: Vec<Incomplete>,
+    /// Rules by the literal texts their patterns start with: the engine's candidate
+    /// lists, and the interpreter's re-check of every witness without walking every rule.
+    index: scalable::MatchIndex,
 }
 
 impl RegionMap {
@@ -137,10 +140,15 @@ impl RegionMap {
             global: OnceCell::new(),
             calls: Vec::new(),
             incomplete: Vec::new(),
+            index: scalable::MatchIndex::new(policy),
         };
         match Domain::new(&domain::domain(layout.keys().len()), &limits.per_rule()) {
             Ok(domain) => {
-                scalable::classify_each(&mut map, policy, &layout, &domain, limits, questions);
+                let index = std::mem::replace(&mut map.index, scalable::MatchIndex::empty());
+                scalable::classify_each(
+                    &mut map, &index, policy, &layout, &domain, limits, questions,
+                );
+                map.index = index;
             }
             Err(hit) => {
                 map.rules = vec![Reach::Unknown; policy.rules.len()];
@@ -214,7 +222,7 @@ impl RegionMap {
     /// The call a final state stands for, and the interpreter's decision for it.
     pub fn call(&self, policy: &Policy, at: FinalRef) -> Option<(Call, Decision)> {
         let call = self.call_of(at)?;
-        let decision = call.decide(policy);
+        let decision = self.index.decide(policy, &call);
         Some((call, decision))
     }
 
@@ -249,7 +257,7 @@ impl RegionMap {
                     std::iter::once(call).chain(completed)
                 })
                 .find_map(|call| {
-                    let decision = call.decide(policy);
+                    let decision = self.index.decide(policy, &call);
                     accept(&call, &decision).then(|| call.witness(policy, &decision))
                 })
         })

@@ -16,12 +16,16 @@ use std::ops::Range;
 
 use aho_corasick::AhoCorasick;
 
-use crate::analysis::regions::Call;
 use crate::analysis::regions::encode::exact_condition;
-use crate::eval::{Request, conditions_hold};
+use crate::analysis::regions::{Call, applies_to_every_tool};
+use crate::eval::{Decision, Request, conditions_hold, interpret_among};
 use crate::pattern::{Glob, GlobItem, folded_subject};
 use crate::policy::{Policy, Rule, Selector};
 use crate::python::json_py_str;
+
+/// Leading texts indexed per pattern, at most: `[Ee]dit:*` is two entries, a pattern
+/// whose leading brackets would give more is indexed by the shorter texts before them.
+const MAX_LEADING_TEXTS: usize = 16;
 
 /// Rules by the leading literal text of their action patterns.
 #[derive(Debug, Clone)]
@@ -36,6 +40,9 @@ pub struct MatchIndex {
     /// Every rule with a pattern that starts with a wildcard, ascending: the rules that
     /// may overlap any rule.
     unanchored: Vec<u32>,
+    /// The rules of `unanchored` with some pattern that does not start with `*` (the
+    /// others apply to every tool, which some questions never ask about).
+    unanchored_specific: Vec<u32>,
 }
 
 /// The literal texts of floating patterns, searched all at once. Aho-Corasick's
@@ -57,9 +64,11 @@ impl MatchIndex {
         for rule in &policy.rules {
             let index = u32::try_from(rule.index).unwrap_or(u32::MAX);
             for pattern in &rule.patterns {
-                let prefix = pattern.glob.literal_prefix();
-                if !prefix.is_empty() {
-                    by_prefix.entry(prefix.to_owned()).or_default().push(index);
+                let texts = pattern.glob.leading_texts(MAX_LEADING_TEXTS);
+                if texts.iter().all(|t| !t.is_empty()) {
+                    for text in texts {
+                        by_prefix.entry(text).or_default().push(index);
+                    }
                 } else if let Some(needle) = longest_literal(&pattern.glob) {
                     needles.entry(needle.to_owned()).or_default().push(index);
                 } else {
@@ -75,11 +84,33 @@ impl MatchIndex {
             .collect();
         unanchored.sort_unstable();
         unanchored.dedup();
+        let unanchored_specific = unanchored
+            .iter()
+            .copied()
+            .filter(|&r| {
+                policy
+                    .rules
+                    .get(r as usize)
+                    .is_some_and(|rule| !applies_to_every_tool(rule))
+            })
+            .collect();
         MatchIndex {
             by_prefix,
             floating,
             needles: Needles::new(needles),
             unanchored,
+            unanchored_specific,
+        }
+    }
+
+    /// An index of no rules (a placeholder while the real one is lent out).
+    pub fn empty() -> MatchIndex {
+        MatchIndex {
+            by_prefix: BTreeMap::new(),
+            floating: Vec::new(),
+            needles: None,
+            unanchored: Vec::new(),
+            unanchored_specific: Vec::new(),
         }
     }
 
@@ -91,6 +122,19 @@ impl MatchIndex {
     /// The rules with an index in `range` that pass every gate for `call`, ascending.
     pub fn matching_in(&self, policy: &Policy, call: &Call, range: Range<usize>) -> Vec<usize> {
         let subject = folded_subject(&call.tool, &call.method);
+        let request = call.request();
+        self.action_candidates(&subject)
+            .into_iter()
+            .filter(|r| range.contains(r))
+            .filter_map(|r| policy.rules.get(r))
+            .filter(|rule| gates_pass(rule, &subject, &request))
+            .map(|rule| rule.index)
+            .collect()
+    }
+
+    /// The rules whose action patterns may match the folded `subject`, ascending: every
+    /// rule with a pattern that matches it is among them.
+    pub fn action_candidates(&self, subject: &str) -> Vec<usize> {
         let mut candidates: Vec<u32> = self.floating.clone();
         for (end, _) in subject.char_indices().skip(1).chain([(subject.len(), ' ')]) {
             if let Some(rules) = subject.get(..end).and_then(|p| self.by_prefix.get(p)) {
@@ -98,24 +142,18 @@ impl MatchIndex {
             }
         }
         if let Some(needles) = &self.needles {
-            needles.candidates(&subject, &mut candidates);
+            needles.candidates(subject, &mut candidates);
         }
-        candidates.retain(|&r| range.contains(&(r as usize)));
         candidates.sort_unstable();
         candidates.dedup();
-        let request = call.request();
-        candidates
-            .into_iter()
-            .filter_map(|r| policy.rules.get(r as usize))
-            .filter(|rule| gates_pass(rule, &subject, &request))
-            .map(|rule| rule.index)
-            .collect()
+        candidates.into_iter().map(|r| r as usize).collect()
     }
 
-    /// The rules before `rule` whose action patterns may match a subject one of its
-    /// patterns matches, ascending.
-    pub fn may_overlap(&self, rule: &Rule) -> impl Iterator<Item = usize> + '_ {
-        self.may_overlap_in(rule, 0..rule.index)
+    /// The interpreter's decision for `call`, walking only the rules whose action
+    /// patterns may match it (the others fail their first gate, which changes nothing).
+    pub fn decide(&self, policy: &Policy, call: &Call) -> Decision {
+        let subject = folded_subject(&call.tool, &call.method);
+        interpret_among(policy, &self.action_candidates(&subject), &call.request())
     }
 
     /// The rules with an index in `range` whose action patterns may match a subject one
@@ -128,10 +166,42 @@ impl MatchIndex {
         rule: &Rule,
         range: Range<usize>,
     ) -> impl Iterator<Item = usize> + '_ {
-        let prefixes: Vec<&str> = rule
+        self.overlap_in(rule, range, &self.unanchored)
+    }
+
+    /// Whether some subject may match a pattern of `a` and one of `b`: the pairwise form
+    /// of [`MatchIndex::may_overlap_in`], by the same test on leading texts.
+    pub fn may_meet(&self, a: &Rule, b: &Rule) -> bool {
+        let texts = |rule: &Rule| -> Vec<String> {
+            rule.patterns
+                .iter()
+                .flat_map(|p| p.glob.leading_texts(MAX_LEADING_TEXTS))
+                .collect()
+        };
+        let (of_a, of_b) = (texts(a), texts(b));
+        of_a.iter().any(|x| {
+            of_b.iter()
+                .any(|y| x.starts_with(y.as_str()) || y.starts_with(x.as_str()))
+        })
+    }
+
+    /// [`MatchIndex::may_overlap_in`] without the rules whose every pattern starts with `*`
+    /// (unless `rule` itself may meet every rule): an anchored rule after thousands of
+    /// floating `*word*` rules does not walk them for a question they cannot answer.
+    pub fn may_overlap_specific(&self, rule: &Rule) -> impl Iterator<Item = usize> + '_ {
+        self.overlap_in(rule, 0..rule.index, &self.unanchored_specific)
+    }
+
+    fn overlap_in<'s>(
+        &'s self,
+        rule: &Rule,
+        range: Range<usize>,
+        unanchored: &'s [u32],
+    ) -> impl Iterator<Item = usize> + 's {
+        let prefixes: Vec<String> = rule
             .patterns
             .iter()
-            .map(|p| p.glob.literal_prefix())
+            .flat_map(|p| p.glob.leading_texts(MAX_LEADING_TEXTS))
             .collect();
         let everything = prefixes.iter().any(|p| p.is_empty());
         let mut anchored: Vec<usize> = Vec::new();
@@ -143,8 +213,8 @@ impl MatchIndex {
             }
             let longer = self
                 .by_prefix
-                .range::<str, _>((Bound::Excluded(*prefix), Bound::Unbounded))
-                .take_while(|(key, _)| key.starts_with(*prefix));
+                .range::<str, _>((Bound::Excluded(prefix.as_str()), Bound::Unbounded))
+                .take_while(|(key, _)| key.starts_with(prefix.as_str()));
             for (_, rules) in longer {
                 anchored.extend(rules.iter().map(|&r| r as usize));
             }
@@ -152,14 +222,9 @@ impl MatchIndex {
         anchored.retain(|r| range.contains(r));
         anchored.sort_unstable();
         anchored.dedup();
-        let lo = self
-            .unanchored
-            .partition_point(|&r| (r as usize) < range.start);
-        let hi = self
-            .unanchored
-            .partition_point(|&r| (r as usize) < range.end);
-        let unanchored = self
-            .unanchored
+        let lo = unanchored.partition_point(|&r| (r as usize) < range.start);
+        let hi = unanchored.partition_point(|&r| (r as usize) < range.end);
+        let unanchored = unanchored
             .get(lo..hi.max(lo))
             .unwrap_or_default()
             .iter()

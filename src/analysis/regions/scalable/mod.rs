@@ -28,6 +28,8 @@
 //! *unknown* (reported by `analysis-incomplete`, never a blocker, never guessed). The
 //! counts are the same on every machine.
 
+mod cover;
+mod floating;
 mod index;
 mod overlaps;
 pub(super) mod quick;
@@ -37,7 +39,9 @@ mod strings;
 
 use std::cell::Cell;
 
-use index::{MatchIndex, encoded_gates_pass, gates_pass};
+pub(super) use cover::covers_by_prefix;
+pub(super) use index::MatchIndex;
+use index::{encoded_gates_pass, gates_pass};
 use quick::candidate_call;
 use search::{RuleAutomata, SearchResult, Searcher, Stop};
 
@@ -46,7 +50,7 @@ use super::decode::Decoder;
 use super::encode::Layout;
 use super::explore::Domain;
 use super::{AnalysisLimits, Call, FinalRef, Incomplete, Reach, Reachable, RegionMap, Unreachable};
-use crate::pattern::{GlobItem, folded_subject};
+use crate::pattern::folded_subject;
 use crate::policy::{Effect, Policy, Rule};
 
 /// Blockers added one at a time to cover an unreachable rule, at most.
@@ -82,7 +86,9 @@ impl Questions {
 struct Engine<'a> {
     policy: &'a Policy,
     opaque: &'a [bool],
-    index: MatchIndex,
+    /// The indices of the opaque rules, ascending.
+    opaque_rules: Vec<usize>,
+    index: &'a MatchIndex,
     searcher: Searcher<'a>,
     decoder: &'a Decoder,
     containment: Containment,
@@ -97,6 +103,7 @@ struct Engine<'a> {
 /// Decide every rule of `policy`, filling `map`.
 pub(super) fn classify_each(
     map: &mut RegionMap,
+    index: &MatchIndex,
     policy: &Policy,
     layout: &Layout,
     domain: &Domain,
@@ -105,17 +112,23 @@ pub(super) fn classify_each(
 ) {
     let decoder = map.decoder.clone();
     let opaque = map.opaque.clone();
-    let automata = RuleAutomata::new(policy.rules.len(), domain);
+    let automata = RuleAutomata::new(policy, domain);
     let engine = Engine {
         policy,
         opaque: &opaque,
-        index: MatchIndex::new(policy),
+        opaque_rules: opaque
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &o)| o.then_some(i))
+            .collect(),
+        index,
         searcher: Searcher {
             layout,
             decoder: &decoder,
             domain,
             automata: &automata,
             limits: limits.per_rule(),
+            shared_floating: limits.shared_floating,
         },
         decoder: &decoder,
         containment: Containment::with_domain(domain.clone(), limits),
@@ -289,7 +302,7 @@ impl<'a> Engine<'a> {
         let mut different_effect = q.effect != rule.effect;
         if !different_effect {
             let before: Vec<&Rule> = self
-                .overlapping(rule, |p| p.index < q.index && p.effect != rule.effect)
+                .overlapping_in(rule, 0..q.index, |p| p.effect != rule.effect)
                 .collect();
             if !before.is_empty() {
                 let found = self.search_within(&[rule], &before, &[], Stop::Exhaust)?;
@@ -314,10 +327,22 @@ impl<'a> Engine<'a> {
 
     /// Earlier opaque rules with another effect that may share a request with `rule`
     /// (the index's overlap test is conservative, which is right for a "may decide").
+    ///
+    /// The policy's opaque rules are few, so they are tested pair by pair: listing every
+    /// rule that may overlap a floating rule, to keep its opaque ones, would make each
+    /// unreachable floating rule cost the whole policy.
     fn opaque_other_effect(&self, rule: &Rule) -> Vec<usize> {
-        self.index
-            .may_overlap(rule)
-            .filter(|&q| self.is_opaque(q) && self.effect(q).is_some_and(|e| e != rule.effect))
+        let end = self.opaque_rules.partition_point(|&q| q < rule.index);
+        self.opaque_rules
+            .get(..end)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|&q| {
+                self.policy.rules.get(q).is_some_and(|other| {
+                    other.effect != rule.effect && self.index.may_meet(rule, other)
+                })
+            })
             .collect()
     }
 
@@ -328,10 +353,35 @@ impl<'a> Engine<'a> {
         rule: &Rule,
         keep: impl Fn(&Rule) -> bool,
     ) -> impl Iterator<Item = &'a Rule> {
+        self.overlapping_in(rule, 0..rule.index, keep)
+    }
+
+    /// [`Engine::overlapping`] among the rules with an index in `range`.
+    fn overlapping_in(
+        &self,
+        rule: &Rule,
+        range: std::ops::Range<usize>,
+        keep: impl Fn(&Rule) -> bool,
+    ) -> impl Iterator<Item = &'a Rule> {
         let policy = self.policy;
         let opaque = self.opaque;
         self.index
-            .may_overlap(rule)
+            .may_overlap_in(rule, range)
+            .filter_map(move |q| policy.rules.get(q))
+            .filter(move |q| !opaque.get(q.index).copied().unwrap_or(true) && keep(q))
+    }
+
+    /// [`Engine::overlapping`] without the earlier rules whose every pattern starts
+    /// with `*` (see [`MatchIndex::may_overlap_specific`]); `keep` must reject those.
+    fn overlapping_specific(
+        &self,
+        rule: &Rule,
+        keep: impl Fn(&Rule) -> bool,
+    ) -> impl Iterator<Item = &'a Rule> {
+        let policy = self.policy;
+        let opaque = self.opaque;
+        self.index
+            .may_overlap_specific(rule)
             .filter_map(move |q| policy.rules.get(q))
             .filter(move |q| !opaque.get(q.index).copied().unwrap_or(true) && keep(q))
     }
@@ -517,27 +567,4 @@ fn reachable_answer(deciding: Vec<Call>) -> Answer {
         preempted: Vec::new(),
         redundant: None,
     }
-}
-
-/// Whether `q` matches every request `rule` matches, decided without an automaton for
-/// the common shape: `q` is action-only and has a pattern `P*` (a literal then `*`, or
-/// `*` alone), and every pattern of `rule` starts with literal text that starts with
-/// `P`. Every subject `rule` matches then starts with `P`, so `q` matches it, whatever
-/// the rest of the request.
-pub(super) fn covers_by_prefix(q: &Rule, rule: &Rule) -> bool {
-    let prefixes: Vec<&str> = q
-        .patterns
-        .iter()
-        .filter_map(|p| match p.glob.items() {
-            [GlobItem::Star] => Some(""),
-            [GlobItem::Literal(text), GlobItem::Star] => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
-    q.is_action_only()
-        && !prefixes.is_empty()
-        && rule.patterns.iter().all(|p| {
-            let own = p.glob.literal_prefix();
-            prefixes.iter().any(|prefix| own.starts_with(prefix))
-        })
 }

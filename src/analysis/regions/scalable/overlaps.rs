@@ -24,33 +24,40 @@ impl Engine<'_> {
         // Correlation (the candidate is not an exception inside the rule) is checked on
         // the decider of a call found, not on every candidate: a floating rule after
         // thousands of rules of another effect would otherwise test each of them.
-        let candidates: Vec<&Rule> = self.overlapping(rule, |q| shadows(q, rule)).collect();
-        self.decided_by_any(rule, &candidates, |d| {
-            shadows(d, rule) && self.correlated(rule, d)
-        })
+        // `shadows` rejects rules that apply to every tool, so the index need not list
+        // them (thousands of floating `*word*` rules before an anchored rule).
+        self.decided_by_any(
+            rule,
+            || self.overlapping_specific(rule, |q| shadows(q, rule)),
+            |d| shadows(d, rule) && self.correlated(rule, d),
+        )
     }
 
     /// Calls of the approval-eligible `rule` decided earlier by a hard deny.
     pub(super) fn preempting_calls(&self, rule: &Rule) -> Result<Vec<Call>, String> {
         let hard = |q: &Rule| q.effect == Effect::Deny && !q.hitl_eligible();
-        let candidates: Vec<&Rule> = self.overlapping(rule, hard).collect();
-        self.decided_by_any(rule, &candidates, hard)
+        self.decided_by_any(rule, || self.overlapping(rule, hard), hard)
     }
 
-    /// A call of `rule` whose first matching rule is one of `candidates` (re-checked:
-    /// its decider must pass `accept`). The call built from the rule's and a candidate's
-    /// syntax is tried for the first few candidates; then one search over the rule's
-    /// requests that some candidate matches and no other earlier overlapping rule does.
-    /// Such a request's first match is a candidate. The search misses a candidate's
-    /// requests that a later non-candidate rule also matches; the shared calls tried
-    /// first find the usual cases of those.
-    fn decided_by_any(
+    /// A call of `rule` whose first matching rule is one of `candidates` (earlier
+    /// overlapping rules, ascending; re-checked: its decider must pass `accept`). The
+    /// call built from the rule's and a candidate's syntax is tried for the first few
+    /// candidates; then one search over the rule's requests that some candidate matches
+    /// and no other earlier overlapping rule does. Such a request's first match is a
+    /// candidate. The search misses a candidate's requests that a later non-candidate
+    /// rule also matches; the shared calls tried first find the usual cases of those.
+    ///
+    /// The candidates are listed in full only when the quick calls fail: a floating rule
+    /// after thousands of rules of another effect usually has its answer in the first
+    /// few, and listing them all for every such rule would make the check quadratic.
+    fn decided_by_any<'r, I: Iterator<Item = &'r Rule>>(
         &self,
         rule: &Rule,
-        candidates: &[&Rule],
+        candidates: impl Fn() -> I,
         accept: impl Fn(&Rule) -> bool,
     ) -> Result<Vec<Call>, String> {
-        if candidates.is_empty() {
+        let first: Vec<&Rule> = candidates().take(QUICK_TRIES).collect();
+        if first.is_empty() {
             return Ok(Vec::new());
         }
         let ok = |call: &Call| {
@@ -61,18 +68,24 @@ impl Engine<'_> {
                     .and_then(|&d| self.policy.rules.get(d))
                     .is_some_and(&accept)
         };
-        let quick = candidates
+        let quick = first
             .iter()
-            .take(QUICK_TRIES)
             .filter_map(|q| candidate_call(self.decoder, rule, Some(q)))
             .find(|call| ok(call));
         if let Some(call) = quick {
             return Ok(vec![call]);
         }
+        let candidates: Vec<&Rule> = candidates().collect();
+        // Ascending like `overlapping`, so membership is a binary search (a linear scan
+        // made this quadratic in the earlier rules of another effect).
         let others: Vec<&Rule> = self
-            .overlapping(rule, |p| !candidates.iter().any(|c| c.index == p.index))
+            .overlapping(rule, |p| {
+                candidates
+                    .binary_search_by_key(&p.index, |c| c.index)
+                    .is_err()
+            })
             .collect();
-        let found = self.search_within(&[rule], candidates, &others, Stop::FirstFree)?;
+        let found = self.search_within(&[rule], &candidates, &others, Stop::FirstFree)?;
         Ok(found
             .free
             .into_iter()

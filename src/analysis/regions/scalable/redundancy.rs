@@ -45,30 +45,41 @@ impl Engine<'_> {
         deciding: &[Call],
     ) -> Result<Option<Vec<Option<usize>>>, String> {
         let class = rule_class(rule);
+        // The rule's own calls refute most rules before any later rule is listed.
+        if deciding.iter().any(|call| self.changes_without(rule, call)) {
+            return Ok(None);
+        }
+        // The later overlapping rules, listed only while a proof stays possible: an
+        // opaque one may or may not take a request (nothing can be proven), and more
+        // than `MAX_SEARCHES` of another class would cost more than a claim may. A
+        // floating rule overlaps every later rule; stopping early keeps it linear.
         let end = self.policy.rules.len();
-        let later: Vec<&Rule> = self
+        let mut later: Vec<&Rule> = Vec::new();
+        let mut other_class = 0;
+        for l in self
             .index
             .may_overlap_in(rule, rule.index + 1..end)
             .filter_map(|l| self.policy.rules.get(l))
-            .collect();
-        // An opaque later rule may or may not take a request: nothing can be proven.
-        if later.iter().any(|l| self.is_opaque(l.index)) {
-            return Ok(None);
+        {
+            if self.is_opaque(l.index) {
+                return Ok(None);
+            }
+            if rule_class(l) != class {
+                other_class += 1;
+                if other_class > MAX_SEARCHES {
+                    return Ok(None);
+                }
+            }
+            later.push(l);
         }
-        let other_class = later.iter().filter(|l| rule_class(l) != class).count();
         let shared = later
             .iter()
             .filter(|l| rule_class(l) != class)
-            .take(MAX_SEARCHES)
             .filter_map(|l| candidate_call(self.decoder, rule, Some(l)));
-        for call in deciding.iter().cloned().chain(shared) {
+        for call in shared {
             if self.changes_without(rule, &call) {
                 return Ok(None);
             }
-        }
-        if other_class > MAX_SEARCHES {
-            // The proof would need more searches than a redundancy claim may cost.
-            return Ok(None);
         }
         let mut taken: Vec<&Rule> = self.overlapping(rule, |_| true).collect();
         let mut successors = Vec::new();

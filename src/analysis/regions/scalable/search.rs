@@ -24,6 +24,7 @@
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
@@ -37,7 +38,9 @@ use crate::analysis::regions::domain::{ABSENT, SEP};
 use crate::analysis::regions::encode::{Layout, rule_language};
 use crate::analysis::regions::explore::{Domain, ExploreLimits, LimitHit};
 use crate::automaton::{DfaLimit, anchored_dfa};
-use crate::policy::Rule;
+use crate::policy::{Policy, Rule};
+
+use super::floating::{FloatingLiterals, FloatingState, FloatingStep};
 
 /// The union position standing for "a union rule that accepts every completion": once
 /// one rule of the union is in such a state, which rule it is no longer matters.
@@ -79,8 +82,16 @@ pub enum Stop {
 #[derive(Debug)]
 pub struct RuleAutomata {
     dfas: Vec<OnceCell<Result<RuleDfa, LimitHit>>>,
+    /// The floating-literal rules, walked as one union member ([`FloatingLiterals`]).
+    floating: Option<FloatingLiterals>,
     /// The domain DFA's class boundaries, read once per run.
     domain_boundaries: [u64; 4],
+    /// Per domain state: bit `b` set when bytes `b` and `b + 1` lead to different
+    /// states from it (see [`ByteChoices`]).
+    domain_states: RefCell<HashMap<StateID, [u64; 4]>>,
+    /// The bytes to try, per domain state and the class boundaries of a search's rule
+    /// automata (searches of one run repeat the same few shapes).
+    choices: RefCell<HashMap<ChoiceKey, Rc<[u8]>>>,
 }
 
 #[derive(Debug)]
@@ -101,11 +112,48 @@ struct RuleDfa {
 }
 
 impl RuleAutomata {
-    pub fn new(rules: usize, domain: &Domain) -> RuleAutomata {
+    pub fn new(policy: &Policy, domain: &Domain) -> RuleAutomata {
         RuleAutomata {
-            dfas: (0..rules).map(|_| OnceCell::new()).collect(),
+            dfas: (0..policy.rules.len()).map(|_| OnceCell::new()).collect(),
+            floating: FloatingLiterals::new(policy),
             domain_boundaries: class_boundaries(domain.dfa()),
+            domain_states: RefCell::new(HashMap::new()),
+            choices: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The bytes to try from `state` of the domain with rule automata whose class
+    /// boundaries are `rules` (see [`ByteChoices`]).
+    fn choices(&self, domain: &dense::DFA<Vec<u32>>, state: StateID, rules: [u64; 4]) -> Rc<[u8]> {
+        if let Some(bytes) = self.choices.borrow().get(&(state, rules)) {
+            return Rc::clone(bytes);
+        }
+        let boundaries = self.domain_state_boundaries(domain, state);
+        let bytes: Rc<[u8]> = representatives(boundaries, std::iter::once(rules)).into();
+        self.choices
+            .borrow_mut()
+            .insert((state, rules), Rc::clone(&bytes));
+        bytes
+    }
+
+    /// Where the domain's next state from `state` changes between two adjacent bytes.
+    fn domain_state_boundaries(&self, domain: &dense::DFA<Vec<u32>>, state: StateID) -> [u64; 4] {
+        if let Some(&bits) = self.domain_states.borrow().get(&state) {
+            return bits;
+        }
+        let mut bits = [0u64; 4];
+        let mut previous = domain.next_state(state, 0);
+        for byte in 1u8..=255 {
+            let next = domain.next_state(state, byte);
+            if next != previous
+                && let Some(word) = bits.get_mut(usize::from((byte - 1) / 64))
+            {
+                *word |= 1 << ((byte - 1) % 64);
+            }
+            previous = next;
+        }
+        self.domain_states.borrow_mut().insert(state, bits);
+        bits
     }
 
     fn get(
@@ -171,6 +219,9 @@ fn class_boundaries(dfa: &dense::DFA<Vec<u32>>) -> [u64; 4] {
     bits
 }
 
+/// A domain state and the class boundaries of a search's rule automata.
+type ChoiceKey = (StateID, [u64; 4]);
+
 /// The inputs every search of one run shares.
 #[derive(Debug, Clone, Copy)]
 pub struct Searcher<'a> {
@@ -179,6 +230,8 @@ pub struct Searcher<'a> {
     pub domain: &'a Domain,
     pub automata: &'a RuleAutomata,
     pub limits: ExploreLimits,
+    /// See [`AnalysisLimits::shared_floating`](crate::analysis::regions::AnalysisLimits).
+    pub shared_floating: usize,
 }
 
 /// A product tuple: domain state, target states, then the live union rules' states as
@@ -189,6 +242,9 @@ struct Tuple {
     /// The live rules of which one must match (when the search has such rules).
     within: Vec<(u32, StateID)>,
     union: Vec<(u32, StateID)>,
+    /// The floating-literal members of the union, while the subject is read and none
+    /// has matched (`None` otherwise).
+    floating: Option<FloatingState>,
 }
 
 impl Searcher<'_> {
@@ -205,16 +261,42 @@ impl Searcher<'_> {
     ) -> Result<SearchResult, LimitHit> {
         let targets = self.dfas(target)?;
         let withins = self.dfas(within)?;
-        let members = self.dfas(union)?;
-        let domain_dfa = self.domain.dfa();
-        let bytes = representatives(
-            self.automata.domain_boundaries,
-            targets
+        // A few floating literals are cheaper, and prune better, as DFAs of their own.
+        let many = |f: &&FloatingLiterals| {
+            union
                 .iter()
-                .chain(&withins)
-                .chain(&members)
-                .map(|d| d.boundaries),
-        );
+                .filter(|rule| f.boundaries(rule.index).is_some())
+                .nth(self.shared_floating.saturating_sub(1))
+                .is_some()
+        };
+        let floating = self.automata.floating.as_ref().filter(many);
+        let is_floating = |rule: &&Rule| floating.and_then(|f| f.boundaries(rule.index));
+        let (floating_rules, regular): (Vec<&Rule>, Vec<&Rule>) =
+            union.iter().partition(|rule| is_floating(rule).is_some());
+        let members = self.dfas(&regular)?;
+        let floating_members: Vec<u32> = floating_rules
+            .iter()
+            .filter_map(|rule| u32::try_from(rule.index).ok())
+            .collect();
+        let domain_dfa = self.domain.dfa();
+        let rule_boundaries = targets
+            .iter()
+            .chain(&withins)
+            .chain(&members)
+            .map(|d| d.boundaries)
+            .chain(floating_rules.iter().filter_map(is_floating))
+            .fold([0u64; 4], |mut all, bits| {
+                all.iter_mut()
+                    .zip(bits)
+                    .for_each(|(word, extra)| *word |= extra);
+                all
+            });
+        let bytes = ByteChoices {
+            automata: self.automata,
+            domain: domain_dfa,
+            rules: rule_boundaries,
+            by_state: HashMap::new(),
+        };
         let mut fixed = vec![anchored_start(domain_dfa)?];
         fixed.extend(targets.iter().map(|t| t.start));
         let starts = |dfas: &[&RuleDfa]| -> Vec<(u32, StateID)> {
@@ -224,12 +306,18 @@ impl Searcher<'_> {
             fixed,
             within: starts(&withins),
             union: starts(&members),
+            floating: floating
+                .filter(|_| !floating_members.is_empty())
+                .map(FloatingLiterals::start),
         };
         let mut walk = Walk {
             domain: domain_dfa,
             targets: &targets,
             withins: &withins,
             members: &members,
+            floating,
+            floating_plain: floating.is_some_and(|f| f.any_plain(&floating_members)),
+            floating_members: &floating_members,
             nodes: vec![(0, 0)],
             queue: VecDeque::from([(start.clone(), 0)]),
             antichains: HashMap::new(),
@@ -240,7 +328,7 @@ impl Searcher<'_> {
             blocked_paths: Vec::new(),
         };
         walk.remember(&start);
-        walk.run(&bytes, stop, self.limits.max_states)?;
+        walk.run(bytes, stop, self.limits.max_states)?;
         let mut result = walk.result;
         result.free = decode_all(self.decoder, &walk.nodes, &walk.free_paths);
         result.blocked = decode_all(self.decoder, &walk.nodes, &walk.blocked_paths);
@@ -274,14 +362,47 @@ fn path(nodes: &[(u32, u8)], mut at: u32) -> Vec<u8> {
     bytes
 }
 
-/// The within and union sets of a queued tuple.
-type Antichained = (Vec<(u32, StateID)>, Vec<(u32, StateID)>);
+/// The bytes a walk tries from a tuple: one per class of the common refinement of the
+/// search's rule automata and of what the domain tells apart *from the tuple's domain
+/// state*. The domain's own classes are many (its tool segment excludes every character
+/// case folding changes), but from most of its states almost all of them lead to the
+/// same state; bytes that every automaton of the tuple maps alike give the same next
+/// tuple, so trying one of them is exact and trying them all was most of a walk's cost.
+struct ByteChoices<'s> {
+    automata: &'s RuleAutomata,
+    domain: &'s dense::DFA<Vec<u32>>,
+    rules: [u64; 4],
+    by_state: HashMap<StateID, Rc<[u8]>>,
+}
+
+impl ByteChoices<'_> {
+    fn from(&mut self, domain_state: StateID) -> Rc<[u8]> {
+        if let Some(bytes) = self.by_state.get(&domain_state) {
+            return Rc::clone(bytes);
+        }
+        let bytes = self.automata.choices(self.domain, domain_state, self.rules);
+        self.by_state.insert(domain_state, Rc::clone(&bytes));
+        bytes
+    }
+}
+
+/// The within and union sets of a queued tuple, and its floating-literal state.
+type Antichained = (
+    Vec<(u32, StateID)>,
+    Vec<(u32, StateID)>,
+    Option<FloatingState>,
+);
 
 struct Walk<'s> {
     domain: &'s dense::DFA<Vec<u32>>,
     targets: &'s [&'s RuleDfa],
     withins: &'s [&'s RuleDfa],
     members: &'s [&'s RuleDfa],
+    floating: Option<&'s FloatingLiterals>,
+    /// The union's floating-literal rules (indices in the policy, ascending).
+    floating_members: &'s [u32],
+    /// Whether one of them has a pattern that needs no `:` after its text.
+    floating_plain: bool,
     /// Each visited tuple's predecessor and the byte read from it.
     nodes: Vec<(u32, u8)>,
     queue: VecDeque<(Tuple, u32)>,
@@ -296,14 +417,20 @@ struct Walk<'s> {
 }
 
 impl Walk<'_> {
-    fn run(&mut self, bytes: &[u8], stop: Stop, max_states: usize) -> Result<(), LimitHit> {
+    fn run(
+        &mut self,
+        mut choices: ByteChoices<'_>,
+        stop: Stop,
+        max_states: usize,
+    ) -> Result<(), LimitHit> {
         let limit = self.budget.min(max_states);
         while let Some((tuple, node)) = self.queue.pop_front() {
             self.record_final(&tuple, node);
             if stop == Stop::FirstFree && !self.free_paths.is_empty() {
                 break;
             }
-            for &byte in bytes {
+            let bytes = choices.from(tuple.fixed.first().copied().unwrap_or(StateID::ZERO));
+            for &byte in bytes.iter() {
                 let Some(next) = self.step(&tuple, byte) else {
                     continue;
                 };
@@ -356,10 +483,22 @@ impl Walk<'_> {
             within
         };
         let union = self.step_set(&tuple.union, self.members, byte, next_domain);
+        let step = match (tuple.floating, self.floating) {
+            (Some(state), Some(floating)) if !is_universal(&union) => {
+                floating.step(state, byte, self.floating_members, self.floating_plain)
+            }
+            _ => FloatingStep::Ended,
+        };
+        let (union, floating) = match step {
+            FloatingStep::Reading(state) => (union, Some(state)),
+            FloatingStep::Found => (vec![(UNIVERSAL, StateID::ZERO)], None),
+            FloatingStep::Ended => (union, None),
+        };
         Some(Tuple {
             fixed,
             within,
             union,
+            floating,
         })
     }
 
@@ -372,7 +511,7 @@ impl Walk<'_> {
         byte: u8,
         next_domain: StateID,
     ) -> Vec<(u32, StateID)> {
-        if set.first().is_some_and(|&(i, _)| i == UNIVERSAL) {
+        if is_universal(set) {
             return set.to_vec();
         }
         let mut next_set = Vec::with_capacity(set.len());
@@ -400,8 +539,12 @@ impl Walk<'_> {
         }
         let domain_state = tuple.fixed.first().copied().unwrap_or(StateID::ZERO);
         let seen = self.antichains.remove(&tuple.fixed).unwrap_or_default();
-        let subsumed = seen.iter().any(|(within, union)| {
+        let subsumed = seen.iter().any(|(within, union, floating)| {
             self.subsumes(self.members, union, &tuple.union, domain_state)
+                && (is_universal(&tuple.union)
+                    || self
+                        .floating
+                        .is_none_or(|f| f.le(*floating, tuple.floating)))
                 && self.subsumes(self.withins, &tuple.within, within, domain_state)
         });
         let seen = self.antichains.entry(tuple.fixed.clone()).or_insert(seen);
@@ -409,7 +552,7 @@ impl Walk<'_> {
             return false;
         }
         if seen.len() < MAX_ANTICHAIN {
-            seen.push((tuple.within.clone(), tuple.union.clone()));
+            seen.push((tuple.within.clone(), tuple.union.clone(), tuple.floating));
         }
         self.queued.insert(tuple.clone());
         true
@@ -520,7 +663,7 @@ impl Walk<'_> {
         large: &[(u32, StateID)],
         domain: StateID,
     ) -> bool {
-        if large.first().is_some_and(|&(i, _)| i == UNIVERSAL) {
+        if is_universal(large) {
             return true;
         }
         let mut rest = large.iter().peekable();
@@ -586,6 +729,11 @@ impl Walk<'_> {
         }
         true
     }
+}
+
+/// Whether a union has collapsed to "some rule accepts every completion".
+fn is_universal(set: &[(u32, StateID)]) -> bool {
+    set.first().is_some_and(|&(i, _)| i == UNIVERSAL)
 }
 
 /// One byte per class of the common refinement of the automata's byte classes (each
