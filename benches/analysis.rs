@@ -63,10 +63,13 @@ fn check(c: &mut Criterion) {
         levels: allow_all,
         ..CheckOptions::default()
     };
-    let text = policy(Mix::Realistic, 10_000);
-    group.bench_function(BenchmarkId::new("allow-all", 10_000), |b| {
-        b.iter(|| check_bytes("p.yaml", black_box(text.as_bytes()), &options));
-    });
+    for mix in Mix::ALL {
+        let text = policy(mix, 10_000);
+        let name = format!("allow-all/{}", mix.name());
+        group.bench_function(BenchmarkId::new(name, 10_000), |b| {
+            b.iter(|| check_bytes("p.yaml", black_box(text.as_bytes()), &options));
+        });
+    }
     group.finish();
 }
 

@@ -19,7 +19,8 @@
 //! its time, peak memory and what it found, `analysis-incomplete` included: the
 //! 100,000-rule rows of the README's analysis table come from it.
 //!
-//! With `GUARDC_MIX_OUT=FILE` it also writes the generated policy to `FILE`.
+//! With `GUARDC_MIX_OUT=FILE` it also writes the generated policy to `FILE`; with
+//! `GUARDC_MIX_ALLOW_ALL=1` it checks with every finding allowed (`-A all`).
 //!
 //! `analyze-profile` times each registered finding on its own, in registry order, so a
 //! slow `check` can be attributed to the finding (or the shared region analysis, which
@@ -36,6 +37,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use guardc::analysis::Context;
+use guardc::analysis::config::LevelSetting;
 use guardc::analysis::findings::FINDINGS;
 use guardc::check::{CheckOptions, check_bytes};
 use guardc::eval::{CompiledPolicy, interpret};
@@ -249,9 +251,18 @@ fn check_mix(args: &[String]) -> Result<(), String> {
     if let Some(out) = std::env::var_os("GUARDC_MIX_OUT") {
         std::fs::write(&out, &text).map_err(|e| format!("{out:?}: {e}"))?;
     }
+    // `GUARDC_MIX_ALLOW_ALL=1` checks with every finding allowed (`guardc check -A all`):
+    // loading and validation only, the README's `-A all` row.
+    let mut options = CheckOptions::default();
+    if std::env::var_os("GUARDC_MIX_ALLOW_ALL").is_some() {
+        options
+            .levels
+            .set("all", LevelSetting::Allow)
+            .map_err(|e| format!("{e:?}"))?;
+    }
     let before = high_water_kib()?;
     let started = Instant::now();
-    let report = check_bytes("p.yaml", text.as_bytes(), &CheckOptions::default());
+    let report = check_bytes("p.yaml", text.as_bytes(), &options);
     let elapsed = started.elapsed();
     let after = high_water_kib()?;
     let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();

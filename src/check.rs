@@ -69,7 +69,7 @@ pub fn check_source(source: SourceFile, options: &CheckOptions) -> CheckReport {
 fn finish(loaded: LoadResult, options: &CheckOptions) -> CheckReport {
     // One context for the findings and the partition: both read the same regions, which
     // are the expensive part of a check.
-    let context = Context::new(&loaded);
+    let context = Context::with_limits(&loaded, options.levels.limits());
     let diagnostics = analysis::diagnose_in(&context, &options.levels);
     let approvals = options
         .approvals

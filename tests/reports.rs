@@ -796,3 +796,34 @@ fn cli_approvals() {
         assert!(err.contains("use it with --format human or json"), "{err}");
     }
 }
+
+#[test]
+fn guardc_toml_sets_the_analysis_budgets() {
+    let dir = scratch("analysis-budgets");
+    // Four rules the engine must search for: past a tiny document budget they are
+    // reported as undecided, never guessed.
+    std::fs::write(
+        dir.join("controlzero.yaml"),
+        "version: '1'\nrules:\n  - allow: '*sec1*'\n  - deny: 'tool1:get_x1sec1*'\n  \
+         - allow: '*sec12*'\n  - deny: 'tool12:get_x12sec12*'\n",
+    )
+    .unwrap();
+    let (code, out, err) = guardc_check(&dir, &["--format", "github"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("analysis-incomplete"), "{out}");
+    std::fs::write(dir.join("guardc.toml"), "[analysis]\ndocument-states = 1\n").unwrap();
+    let (_, out, err) = guardc_check(&dir, &["--format", "github"]);
+    assert!(
+        annotations(&out)
+            .iter()
+            .any(|(_, title)| title.contains("analysis-incomplete")),
+        "{out}{err}"
+    );
+    std::fs::write(dir.join("guardc.toml"), "[analysis]\nrule-states = 0\n").unwrap();
+    let (code, _, err) = guardc_check(&dir, &["--format", "github"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`rule-states` must be a positive number"),
+        "{err}"
+    );
+}

@@ -101,13 +101,23 @@ impl<'a> Context<'a> {
 
     /// The rule nodes of `rules`, in order (empty when `rules` is not a list).
     pub fn rule_nodes(&self) -> Vec<&'a Node> {
+        self.rule_items().iter().collect()
+    }
+
+    /// The rule node at `index` of `rules` (without listing them all: findings ask
+    /// per rule, and listing every rule for each made them quadratic).
+    pub fn rule_node(&self, index: usize) -> Option<&'a Node> {
+        self.rule_items().get(index)
+    }
+
+    fn rule_items(&self) -> &'a [Node] {
         match self
             .root()
             .and_then(|root| root.get("rules"))
             .map(|n| &n.kind)
         {
-            Some(crate::syntax::NodeKind::Seq(items)) => items.iter().collect(),
-            _ => Vec::new(),
+            Some(crate::syntax::NodeKind::Seq(items)) => items,
+            _ => &[],
         }
     }
 }

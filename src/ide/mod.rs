@@ -63,9 +63,10 @@ impl Analysis {
     pub fn new(name: &str, text: &str, levels: &LevelConfig) -> Analysis {
         let loaded = load(SourceFile::new(name, text));
         let recovered = recover::loadable_prefix(&loaded);
-        let mut diagnostics = diagnose_in(&Context::new(&loaded), levels);
+        let limits = levels.limits();
+        let mut diagnostics = diagnose_in(&Context::with_limits(&loaded, limits), levels);
         let regions = {
-            let context = Context::new(recovered.as_ref().unwrap_or(&loaded));
+            let context = Context::with_limits(recovered.as_ref().unwrap_or(&loaded), limits);
             if recovered.is_some() {
                 let same = |a: &Diagnostic, b: &Diagnostic| {
                     a.code.code == b.code.code && a.span == b.span && a.message == b.message

@@ -12,6 +12,7 @@ use std::fmt;
 #[cfg(feature = "config")]
 use super::targets::SDK_NAMES;
 use super::targets::Targets;
+use crate::analysis::regions::AnalysisLimits;
 use crate::diagnostics::codes::load_codes;
 use crate::diagnostics::{CodeInfo, Diagnostic, Level};
 use crate::registry;
@@ -68,12 +69,14 @@ pub enum LevelTarget {
     Code(&'static CodeInfo),
 }
 
-/// The levels in force for a run, as an ordered list of settings (later wins), and the
-/// SDKs the policy targets (which decide whether the Go portability findings apply).
+/// The levels in force for a run, as an ordered list of settings (later wins), the
+/// SDKs the policy targets (which decide whether the Go portability findings apply), and
+/// the analysis limits (`guardc.toml`'s `[analysis]` budgets over the defaults).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LevelConfig {
     settings: Vec<(LevelTarget, LevelSetting)>,
     targets: Targets,
+    limits: AnalysisLimits,
 }
 
 /// A setting that cannot be applied: an unknown code, a load error lowered, a malformed
@@ -137,6 +140,12 @@ impl LevelConfig {
     /// Declare the SDKs the policy runs on (`[targets]` of `guardc.toml`).
     pub fn set_targets(&mut self, targets: Targets) {
         self.targets = targets;
+    }
+
+    /// The analysis limits of the run: the defaults, with the work budgets of
+    /// `guardc.toml`'s `[analysis]` table when it sets them.
+    pub fn limits(&self) -> AnalysisLimits {
+        self.limits
     }
 
     /// Add a setting for a code (`GC0501`), a name (`redundant-rule`) or `all`; it
@@ -218,13 +227,19 @@ impl LevelConfig {
     ///
     /// [targets]
     /// sdks = ["python", "go"]
+    ///
+    /// [analysis]
+    /// rule-states = 200000
+    /// document-states = 20000000
     /// ```
     ///
     /// Keys are codes, names or `all`; values `allow`, `info`, `warn`/`warning`,
     /// `deny`/`error`. `all` is applied first and codes after it, whatever the order in
     /// the file (TOML tables are unordered), and naming one code twice (by code and by
     /// name) is an error rather than a guess about which one was meant. `sdks` lists the
-    /// SDKs that enforce the policy (see [`Targets`]).
+    /// SDKs that enforce the policy (see [`Targets`]). `[analysis]` sets the work
+    /// budgets of the reachability engine (see [`AnalysisLimits`]); each must be at
+    /// least 1.
     #[cfg(feature = "config")]
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
         use std::collections::BTreeMap;
@@ -237,6 +252,15 @@ impl LevelConfig {
             levels: BTreeMap<Spanned<String>, Spanned<String>>,
             #[serde(default)]
             targets: TargetsTable,
+            #[serde(default)]
+            analysis: AnalysisTable,
+        }
+
+        #[derive(serde::Deserialize, Default)]
+        #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+        struct AnalysisTable {
+            rule_states: Option<Spanned<i64>>,
+            document_states: Option<Spanned<i64>>,
         }
 
         #[derive(serde::Deserialize, Default)]
@@ -257,6 +281,30 @@ impl LevelConfig {
         // `all` first, so that codes named beside it override it.
         entries.sort_by_key(|(key, _)| !key.get_ref().eq_ignore_ascii_case("all"));
         let mut config = LevelConfig::new();
+        let budget = |value: &Option<Spanned<i64>>, name: &str, default: usize| {
+            let Some(value) = value else {
+                return Ok(default);
+            };
+            usize::try_from(*value.get_ref())
+                .ok()
+                .filter(|&n| n > 0)
+                .ok_or_else(|| ConfigError {
+                    message: format!("`{name}` must be a positive number of states"),
+                    help: Some(format!("the default is {default}")),
+                    position: at(value.span().start),
+                })
+        };
+        let defaults = AnalysisLimits::DEFAULT;
+        config.limits.rule_states = budget(
+            &file.analysis.rule_states,
+            "rule-states",
+            defaults.rule_states,
+        )?;
+        config.limits.document_states = budget(
+            &file.analysis.document_states,
+            "document-states",
+            defaults.document_states,
+        )?;
         for sdk in &file.targets.sdks {
             if !config.targets.add(sdk.get_ref()) {
                 let mut err = ConfigError::new(

@@ -36,10 +36,7 @@ pub fn rule_maps<'a>(context: &Context<'a>) -> Vec<RuleMap<'a>> {
 
 /// The mapping of the rule at `index`, when it is one.
 pub fn rule_map<'a>(context: &Context<'a>, index: usize) -> Option<&'a Mapping> {
-    context
-        .rule_nodes()
-        .get(index)
-        .and_then(|node| node.as_map())
+    context.rule_node(index).and_then(|node| node.as_map())
 }
 
 /// The whole `key: value` text of an entry.

@@ -31,6 +31,7 @@
 mod cover;
 mod floating;
 mod index;
+mod order;
 mod overlaps;
 pub(super) mod quick;
 mod redundancy;

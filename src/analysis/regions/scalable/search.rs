@@ -41,13 +41,11 @@ use crate::automaton::{DfaLimit, anchored_dfa};
 use crate::policy::{Policy, Rule};
 
 use super::floating::{FloatingLiterals, FloatingState, FloatingStep};
+use super::order::Order;
 
 /// The union position standing for "a union rule that accepts every completion": once
 /// one rule of the union is in such a state, which rule it is no longer matters.
-const UNIVERSAL: u32 = u32::MAX;
-/// Pairs visited to decide that a rule state is universal, at most (past it, it is
-/// taken as not universal: the walk only prunes less).
-const MAX_UNIVERSAL_PAIRS: usize = 4_096;
+pub(super) const UNIVERSAL: u32 = u32::MAX;
 
 /// Witnesses kept per kind of final tuple.
 const MAX_CALLS: usize = 8;
@@ -95,20 +93,20 @@ pub struct RuleAutomata {
 }
 
 #[derive(Debug)]
-struct RuleDfa {
-    dfa: dense::DFA<Vec<u32>>,
+pub(super) struct RuleDfa {
+    pub(super) dfa: dense::DFA<Vec<u32>>,
     start: StateID,
     /// Bit `b` set: bytes `b` and `b + 1` are in different classes of this DFA.
     boundaries: [u64; 4],
     /// One byte per class of this DFA's and the domain's common classes (the walks
     /// that decide universality and state inclusion step this DFA with the domain).
-    pair_bytes: Vec<u8>,
+    pub(super) pair_bytes: Vec<u8>,
     /// (rule state, domain state) → whether the rule accepts every request the domain
-    /// can still complete from there (computed on demand, see [`Walk::universal`]).
-    universal: RefCell<HashMap<(StateID, StateID), bool>>,
+    /// can still complete from there (computed on demand, see [`Order::universal`]).
+    pub(super) universal: RefCell<HashMap<(StateID, StateID), bool>>,
     /// (state a, state b, domain state) → whether every request the domain can
-    /// complete that `a` accepts, `b` accepts too (see [`Walk::state_le`]).
-    included: RefCell<HashMap<(StateID, StateID, StateID), bool>>,
+    /// complete that `a` accepts, `b` accepts too (see [`Order::state_le`]).
+    pub(super) included: RefCell<HashMap<(StateID, StateID, StateID), bool>>,
 }
 
 impl RuleAutomata {
@@ -312,6 +310,7 @@ impl Searcher<'_> {
         };
         let mut walk = Walk {
             domain: domain_dfa,
+            order: Order { domain: domain_dfa },
             targets: &targets,
             withins: &withins,
             members: &members,
@@ -395,6 +394,7 @@ type Antichained = (
 
 struct Walk<'s> {
     domain: &'s dense::DFA<Vec<u32>>,
+    order: Order<'s>,
     targets: &'s [&'s RuleDfa],
     withins: &'s [&'s RuleDfa],
     members: &'s [&'s RuleDfa],
@@ -424,6 +424,15 @@ impl Walk<'_> {
         max_states: usize,
     ) -> Result<(), LimitHit> {
         let limit = self.budget.min(max_states);
+        // Every step is written into one scratch tuple, and only a new tuple is copied
+        // out: most steps lead to a tuple already queued, and allocating three vectors
+        // for each of them was a third of a walk.
+        let mut next = Tuple {
+            fixed: Vec::new(),
+            within: Vec::new(),
+            union: Vec::new(),
+            floating: None,
+        };
         while let Some((tuple, node)) = self.queue.pop_front() {
             self.record_final(&tuple, node);
             if stop == Stop::FirstFree && !self.free_paths.is_empty() {
@@ -431,10 +440,7 @@ impl Walk<'_> {
             }
             let bytes = choices.from(tuple.fixed.first().copied().unwrap_or(StateID::ZERO));
             for &byte in bytes.iter() {
-                let Some(next) = self.step(&tuple, byte) else {
-                    continue;
-                };
-                if !self.remember(&next) {
+                if !self.step(&tuple, byte, &mut next) || !self.remember(&next) {
                     continue;
                 }
                 if self.nodes.len() >= limit {
@@ -450,71 +456,85 @@ impl Walk<'_> {
                 let id = u32::try_from(self.nodes.len())
                     .map_err(|_| LimitHit("the request space is too large to walk".into()))?;
                 self.nodes.push((node, byte));
-                self.queue.push_back((next, id));
+                self.queue.push_back((next.clone(), id));
             }
         }
         self.result.states = self.nodes.len();
         Ok(())
     }
 
-    /// The tuple after `byte`, or `None` when the domain or a target rule is dead.
-    fn step(&self, tuple: &Tuple, byte: u8) -> Option<Tuple> {
-        let mut fixed = Vec::with_capacity(tuple.fixed.len());
-        let (&domain_state, target_states) = tuple.fixed.split_first()?;
+    /// Writes the tuple after `byte` into `next`; false when the domain or a target
+    /// rule is dead (or no rule of `within` is left).
+    fn step(&self, tuple: &Tuple, byte: u8, next: &mut Tuple) -> bool {
+        let Some((&domain_state, target_states)) = tuple.fixed.split_first() else {
+            return false;
+        };
         let next_domain = self.domain.next_state(domain_state, byte);
         if self.domain.is_dead_state(next_domain) {
-            return None;
+            return false;
         }
-        fixed.push(next_domain);
+        next.fixed.clear();
+        next.fixed.push(next_domain);
         for (t, &state) in self.targets.iter().zip(target_states) {
-            let next = t.dfa.next_state(state, byte);
-            if t.dfa.is_dead_state(next) {
-                return None;
+            let after = t.dfa.next_state(state, byte);
+            if t.dfa.is_dead_state(after) {
+                return false;
             }
-            fixed.push(next);
+            next.fixed.push(after);
         }
-        let within = if self.withins.is_empty() {
-            Vec::new()
-        } else {
-            let within = self.step_set(&tuple.within, self.withins, byte, next_domain);
-            if within.is_empty() {
-                return None;
+        next.within.clear();
+        if !self.withins.is_empty() {
+            self.step_set(
+                &tuple.within,
+                self.withins,
+                byte,
+                next_domain,
+                &mut next.within,
+            );
+            if next.within.is_empty() {
+                return false;
             }
-            within
-        };
-        let union = self.step_set(&tuple.union, self.members, byte, next_domain);
+        }
+        next.union.clear();
+        self.step_set(
+            &tuple.union,
+            self.members,
+            byte,
+            next_domain,
+            &mut next.union,
+        );
         let step = match (tuple.floating, self.floating) {
-            (Some(state), Some(floating)) if !is_universal(&union) => {
+            (Some(state), Some(floating)) if !is_universal(&next.union) => {
                 floating.step(state, byte, self.floating_members, self.floating_plain)
             }
             _ => FloatingStep::Ended,
         };
-        let (union, floating) = match step {
-            FloatingStep::Reading(state) => (union, Some(state)),
-            FloatingStep::Found => (vec![(UNIVERSAL, StateID::ZERO)], None),
-            FloatingStep::Ended => (union, None),
+        next.floating = match step {
+            FloatingStep::Reading(state) => Some(state),
+            FloatingStep::Found => {
+                next.union.clear();
+                next.union.push((UNIVERSAL, StateID::ZERO));
+                None
+            }
+            FloatingStep::Ended => None,
         };
-        Some(Tuple {
-            fixed,
-            within,
-            union,
-            floating,
-        })
+        true
     }
 
-    /// A set of rule states after `byte`: dead rules dropped, and the whole set replaced
-    /// by [`UNIVERSAL`] once one rule accepts every completion.
+    /// A set of rule states after `byte`, into `out`: dead rules dropped, and the whole
+    /// set replaced by [`UNIVERSAL`] once one rule accepts every completion.
     fn step_set(
         &self,
         set: &[(u32, StateID)],
         dfas: &[&RuleDfa],
         byte: u8,
         next_domain: StateID,
-    ) -> Vec<(u32, StateID)> {
+        out: &mut Vec<(u32, StateID)>,
+    ) {
         if is_universal(set) {
-            return set.to_vec();
+            out.extend_from_slice(set);
+            return;
         }
-        let mut next_set = Vec::with_capacity(set.len());
         for &(i, state) in set {
             let Some(m) = dfas.get(i as usize) else {
                 continue;
@@ -523,12 +543,13 @@ impl Walk<'_> {
             if m.dfa.is_dead_state(next) {
                 continue;
             }
-            if self.universal(m, next, next_domain) {
-                return vec![(UNIVERSAL, StateID::ZERO)];
+            if self.order.universal(m, next, next_domain) {
+                out.clear();
+                out.push((UNIVERSAL, StateID::ZERO));
+                return;
             }
-            next_set.push((i, next));
+            out.push((i, next));
         }
-        next_set
     }
 
     /// Adds `tuple` to its antichain unless a queued tuple with the same domain and
@@ -538,21 +559,25 @@ impl Walk<'_> {
             return false;
         }
         let domain_state = tuple.fixed.first().copied().unwrap_or(StateID::ZERO);
-        let seen = self.antichains.remove(&tuple.fixed).unwrap_or_default();
-        let subsumed = seen.iter().any(|(within, union, floating)| {
-            self.subsumes(self.members, union, &tuple.union, domain_state)
+        let (order, members, withins, floating) =
+            (self.order, self.members, self.withins, self.floating);
+        let subsumes = |(within, union, float): &Antichained| {
+            order.subsumes(members, union, &tuple.union, domain_state)
                 && (is_universal(&tuple.union)
-                    || self
-                        .floating
-                        .is_none_or(|f| f.le(*floating, tuple.floating)))
-                && self.subsumes(self.withins, &tuple.within, within, domain_state)
-        });
-        let seen = self.antichains.entry(tuple.fixed.clone()).or_insert(seen);
-        if subsumed {
-            return false;
-        }
-        if seen.len() < MAX_ANTICHAIN {
-            seen.push((tuple.within.clone(), tuple.union.clone(), tuple.floating));
+                    || floating.is_none_or(|f| f.le(*float, tuple.floating)))
+                && order.subsumes(withins, &tuple.within, within, domain_state)
+        };
+        let entry = (tuple.within.clone(), tuple.union.clone(), tuple.floating);
+        match self.antichains.get_mut(&tuple.fixed) {
+            Some(seen) if seen.iter().any(subsumes) => return false,
+            Some(seen) => {
+                if seen.len() < MAX_ANTICHAIN {
+                    seen.push(entry);
+                }
+            }
+            None => {
+                self.antichains.insert(tuple.fixed.clone(), vec![entry]);
+            }
         }
         self.queued.insert(tuple.clone());
         true
@@ -600,139 +625,8 @@ impl Walk<'_> {
     }
 }
 
-impl Walk<'_> {
-    /// Whether `member` in `state` accepts every request the domain can complete from
-    /// `domain_state`: no pair reachable from there ends a request the domain accepts
-    /// and the member does not (a dead member with a live domain is such a pair, since
-    /// every live domain state can still be completed). Such a member blocks everything
-    /// below it, so the walk forgets the other union rules.
-    fn universal(&self, member: &RuleDfa, state: StateID, domain_state: StateID) -> bool {
-        if let Some(&known) = member.universal.borrow().get(&(state, domain_state)) {
-            return known;
-        }
-        let answer = self.decide_universal(member, state, domain_state);
-        member
-            .universal
-            .borrow_mut()
-            .insert((state, domain_state), answer);
-        answer
-    }
-
-    fn decide_universal(&self, member: &RuleDfa, state: StateID, domain_state: StateID) -> bool {
-        let bytes = &member.pair_bytes;
-        let mut seen = HashSet::new();
-        seen.insert((state, domain_state));
-        let mut queue = VecDeque::from([(state, domain_state)]);
-        while let Some((s, d)) = queue.pop_front() {
-            let domain_ends = self.domain.is_match_state(self.domain.next_eoi_state(d));
-            if domain_ends && !member.dfa.is_match_state(member.dfa.next_eoi_state(s)) {
-                return false;
-            }
-            for &byte in bytes {
-                let next_d = self.domain.next_state(d, byte);
-                if self.domain.is_dead_state(next_d) {
-                    continue;
-                }
-                let next_s = member.dfa.next_state(s, byte);
-                if member.dfa.is_dead_state(next_s) {
-                    return false;
-                }
-                if seen.insert((next_s, next_d)) {
-                    if seen.len() > MAX_UNIVERSAL_PAIRS {
-                        return false;
-                    }
-                    queue.push_back((next_s, next_d));
-                }
-            }
-        }
-        true
-    }
-}
-
-impl Walk<'_> {
-    /// Whether the union rules `small` accept no more than `large` from here: each rule
-    /// of `small` is in `large`, in a state that accepts at least what its state in
-    /// `small` does. Then every request free from `large` is free from `small`, and the
-    /// tuple with `large` need not be explored. A rule that has matched a floating
-    /// literal (`*secret-1-*`) is in such a larger state than one that has not yet,
-    /// which is what makes this prune where plain subsets would not.
-    fn subsumes(
-        &self,
-        dfas: &[&RuleDfa],
-        small: &[(u32, StateID)],
-        large: &[(u32, StateID)],
-        domain: StateID,
-    ) -> bool {
-        if is_universal(large) {
-            return true;
-        }
-        let mut rest = large.iter().peekable();
-        small.iter().all(|&(i, a)| {
-            while rest.peek().is_some_and(|&&(j, _)| j < i) {
-                rest.next();
-            }
-            match rest.peek() {
-                Some(&&(j, b)) if j == i => {
-                    a == b
-                        || dfas
-                            .get(i as usize)
-                            .is_some_and(|m| self.state_le(m, a, b, domain))
-                }
-                _ => false,
-            }
-        })
-    }
-
-    /// Whether, from `domain_state`, member state `a` accepts only requests that member
-    /// state `b` accepts too: no reachable triple ends a request the domain accepts
-    /// with `a` accepting and `b` not. A dead `b` with a live `a` is counted as such an
-    /// end (`a` may still accept), which can only make the answer "no": safe.
-    fn state_le(&self, member: &RuleDfa, a: StateID, b: StateID, domain_state: StateID) -> bool {
-        let key = (a, b, domain_state);
-        if let Some(&known) = member.included.borrow().get(&key) {
-            return known;
-        }
-        let answer = self.decide_le(member, key);
-        member.included.borrow_mut().insert(key, answer);
-        answer
-    }
-
-    fn decide_le(&self, member: &RuleDfa, start: (StateID, StateID, StateID)) -> bool {
-        let bytes = &member.pair_bytes;
-        let dfa = &member.dfa;
-        let accepts = |s: StateID| dfa.is_match_state(dfa.next_eoi_state(s));
-        let mut seen = HashSet::new();
-        seen.insert(start);
-        let mut queue = VecDeque::from([start]);
-        while let Some((a, b, d)) = queue.pop_front() {
-            let domain_ends = self.domain.is_match_state(self.domain.next_eoi_state(d));
-            if domain_ends && accepts(a) && !accepts(b) {
-                return false;
-            }
-            for &byte in bytes {
-                let next_d = self.domain.next_state(d, byte);
-                let next_a = dfa.next_state(a, byte);
-                if self.domain.is_dead_state(next_d) || dfa.is_dead_state(next_a) {
-                    continue;
-                }
-                let next_b = dfa.next_state(b, byte);
-                if dfa.is_dead_state(next_b) {
-                    return false;
-                }
-                if seen.insert((next_a, next_b, next_d)) {
-                    if seen.len() > MAX_UNIVERSAL_PAIRS {
-                        return false;
-                    }
-                    queue.push_back((next_a, next_b, next_d));
-                }
-            }
-        }
-        true
-    }
-}
-
 /// Whether a union has collapsed to "some rule accepts every completion".
-fn is_universal(set: &[(u32, StateID)]) -> bool {
+pub(super) fn is_universal(set: &[(u32, StateID)]) -> bool {
     set.first().is_some_and(|&(i, _)| i == UNIVERSAL)
 }
 
