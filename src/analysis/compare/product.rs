@@ -18,7 +18,7 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, MatchKind, util::start};
 use regex_syntax::hir::Hir;
 
-use crate::analysis::regions::request_domain;
+use crate::analysis::regions::{readable_byte_order, request_domain};
 use crate::automaton::{DfaLimit, DfaSizes, anchored_dfa};
 
 /// The budget of one product search.
@@ -227,16 +227,4 @@ fn representatives(domain: &dense::DFA<Vec<u32>>, dfas: &[dense::DFA<Vec<u32>>])
             taken.insert(key)
         })
         .collect()
-}
-
-/// Every byte, most readable first: the separator and the absence marker (fewer and
-/// emptier fields first), `a-z`, `0-9`, other printable ASCII, the rest.
-fn readable_byte_order() -> impl Iterator<Item = u8> {
-    use crate::analysis::regions::{ABSENT, SEP};
-    [SEP, ABSENT]
-        .into_iter()
-        .chain(b'a'..=b'z')
-        .chain(b'0'..=b'9')
-        .chain((0x20u8..0x7F).filter(|b| !b.is_ascii_lowercase() && !b.is_ascii_digit()))
-        .chain((0u8..0x20).chain(0x7F..=0xFD))
 }

@@ -43,6 +43,34 @@ pub const ABSENT: u8 = 0xFE;
 /// checks the claim over every code point.
 const LAST_SCANNED: u32 = 0x1_FFFF;
 
+/// Every byte, most readable first: the separator and the absence marker (so that, of
+/// two equally short requests, the one with fewer and emptier fields wins), `a-z`,
+/// `0-9`, other printable ASCII, the rest. Every walk that looks for a shortest request
+/// tries bytes in this order, so its witnesses read as `bash:sudo a`, not control bytes.
+pub fn readable_byte_order() -> impl Iterator<Item = u8> {
+    [SEP, ABSENT]
+        .into_iter()
+        .chain(b'a'..=b'z')
+        .chain(b'0'..=b'9')
+        .chain((0x20u8..0x7F).filter(|b| !b.is_ascii_lowercase() && !b.is_ascii_digit()))
+        .chain((0u8..0x20).chain(0x7F..=0xFD))
+}
+
+/// A byte's position in [`readable_byte_order`] (lower reads better).
+pub fn readability(byte: u8) -> u16 {
+    static RANKS: OnceLock<[u16; 256]> = OnceLock::new();
+    let ranks = RANKS.get_or_init(|| {
+        let mut ranks = [u16::MAX; 256];
+        for (rank, b) in (0u16..).zip(readable_byte_order()) {
+            if let Some(slot) = ranks.get_mut(usize::from(b)) {
+                *slot = rank;
+            }
+        }
+        ranks
+    });
+    ranks.get(usize::from(byte)).copied().unwrap_or(u16::MAX)
+}
+
 /// The literal separator.
 pub fn sep() -> Hir {
     Hir::literal([SEP])

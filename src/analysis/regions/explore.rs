@@ -24,7 +24,7 @@ use regex_automata::util::primitives::StateID;
 use regex_automata::{Anchored, MatchKind, util::start};
 use regex_syntax::hir::Hir;
 
-use super::domain::{ABSENT, SEP};
+use super::domain::readable_byte_order;
 use crate::automaton::{DfaLimit, DfaSizes, anchored_dfa};
 
 /// The size limits of one determinization and walk.
@@ -272,16 +272,4 @@ fn readable_representatives(dfa: &dense::DFA<Vec<u32>>, domain: &dense::DFA<Vec<
     readable_byte_order()
         .filter(|&byte| taken.insert((ours.get(byte), theirs.get(byte))))
         .collect()
-}
-
-/// Every byte, most readable first: the separator and the absence marker (so that, of
-/// two equally short requests, the one with fewer and emptier fields wins), `a-z`,
-/// `0-9`, other printable ASCII, the rest.
-fn readable_byte_order() -> impl Iterator<Item = u8> {
-    [SEP, ABSENT]
-        .into_iter()
-        .chain(b'a'..=b'z')
-        .chain(b'0'..=b'9')
-        .chain((0x20u8..0x7F).filter(|b| !b.is_ascii_lowercase() && !b.is_ascii_digit()))
-        .chain((0u8..0x20).chain(0x7F..=0xFD))
 }

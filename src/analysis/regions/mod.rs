@@ -34,7 +34,7 @@ pub use scalable::Questions;
 
 // The exact building blocks the policy comparison and the invariant proofs reuse.
 pub(crate) use decode::Decoder as RequestDecoder;
-pub(crate) use domain::{ABSENT, SEP, domain as request_domain};
+pub(crate) use domain::{domain as request_domain, readable_byte_order};
 pub(crate) use encode::{Layout as RequestLayout, is_opaque, rule_language};
 
 /// Every request: the language of a search that must visit the whole request space.

@@ -34,7 +34,7 @@ use regex_automata::{Anchored, MatchKind, util::start};
 
 use crate::analysis::regions::Call;
 use crate::analysis::regions::decode::Decoder;
-use crate::analysis::regions::domain::{ABSENT, SEP};
+use crate::analysis::regions::domain::readability;
 use crate::analysis::regions::encode::{Layout, rule_language};
 use crate::analysis::regions::explore::{Domain, ExploreLimits, LimitHit};
 use crate::automaton::{DfaLimit, anchored_dfa};
@@ -658,19 +658,4 @@ fn representatives(domain: [u64; 4], others: impl Iterator<Item = [u64; 4]>) -> 
     }
     best.sort_unstable();
     best.into_iter().map(|(_, byte)| byte).collect()
-}
-
-/// The separator and the absence marker first (so that, of two equally short requests,
-/// the one with fewer and emptier fields wins), then `a-z`, `0-9`, other printable
-/// ASCII, the rest.
-fn readability(byte: u8) -> u16 {
-    let byte16 = u16::from(byte);
-    match byte {
-        SEP => 0,
-        ABSENT => 1,
-        b'a'..=b'z' => 2 + byte16,
-        b'0'..=b'9' => 300 + byte16,
-        0x20..=0x7E => 600 + byte16,
-        _ => 900 + byte16,
-    }
 }
