@@ -25,7 +25,9 @@ about an undecided rule, so its absence proves nothing; the rule never counts as
 another.\n\n\
 ```yaml\nrules:\n  - allow: '*a*'\n  - deny: '*a????????????????????????b*'\n```\n\n\
 Fix: simplify the pattern (fewer `?` after a `*`, an anchored prefix such as \
-`github:delete_*`), or split the policy.",
+`github:delete_*`), or split the policy. When a budget was the limit, `guardc.toml` can \
+raise it: `[analysis]` `rule-states = 200000` and `document-states = 20000000` are the \
+defaults (they count states, so a result is the same on every machine).",
 };
 
 pub static UNREACHABLE_RULE: CodeInfo = CodeInfo {

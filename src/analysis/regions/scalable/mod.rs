@@ -432,7 +432,8 @@ impl<'a> Engine<'a> {
 
     fn rule_spent(&self) -> String {
         format!(
-            "deciding it needs more than {} automaton states (the per-rule budget)",
+            "deciding it needs more than {} automaton states (the per-rule budget, \
+             `rule-states` in guardc.toml)",
             self.limits.rule_states
         )
     }
@@ -440,7 +441,7 @@ impl<'a> Engine<'a> {
     fn document_spent(&self) -> String {
         format!(
             "the analysis of this document visited {} automaton states before reaching it \
-             (the per-document budget)",
+             (the per-document budget, `document-states` in guardc.toml)",
             self.limits.document_states
         )
     }
