@@ -8,7 +8,10 @@
 )]
 
 use ed25519_dalek::SigningKey;
-use guardc::bundle::{BundleError, inspect_bundle, read_bundle, write_bundle};
+use guardc::bundle::{
+    BundleError, HEADER_LEN, inspect_bundle, read_bundle, reseal, seal_sections,
+    verify_bundle_hash, write_bundle,
+};
 use guardc::eval::{CompiledPolicy, Request};
 
 const APPROVAL: &str = "version: '1'\nrules:\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: true\n    reason: 'sudo requires admin approval'\n  - allow: 'Bash:*'\n";
@@ -186,14 +189,6 @@ fn decisions_name_the_policy_text_and_bundle() {
     assert_eq!(json["bundle_blake3"], hex(&bundle_blake3));
 }
 
-/// Recompute an unsigned bundle's XXH3 checksum, as a forger (not an accident) would.
-fn reseal(bundle: &mut [u8]) {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&bundle[..128]);
-    hasher.update(&bundle[136..]);
-    bundle[128..136].copy_from_slice(&hasher.digest().to_le_bytes());
-}
-
 #[test]
 fn rules_are_decoded_on_first_use_and_a_bad_record_fails_closed() {
     let source = compiled();
@@ -204,7 +199,7 @@ fn rules_are_decoded_on_first_use_and_a_bad_record_fails_closed() {
     // Header (136), section header (8), one length byte per rule: rule 0's effect tag.
     let mut forged = bundle.clone();
     forged[136 + 8 + 2] = 9;
-    reseal(&mut forged);
+    reseal(&mut forged).expect("long enough");
     let (loaded, _) = read_bundle(&forged, None).expect("the record is not read at load");
     // Rule 1 decides without touching rule 0... until a call needs rule 0.
     let ls = loaded.decide(&Request::tool("Bash:ls"));
@@ -223,4 +218,49 @@ fn rules_are_decoded_on_first_use_and_a_bad_record_fails_closed() {
         fresh.validate().unwrap_err(),
         BundleError::Corrupt("unknown effect").to_string()
     );
+}
+
+/// The sealing functions the fuzz target reaches the decoders with: they write exactly
+/// what `write_bundle` writes, and a resealed edit passes both hashes, so what remains is
+/// the decoders' own checks.
+#[test]
+fn sealing_reproduces_write_bundle_and_a_resealed_edit_reaches_the_decoders() {
+    let bundle = write_bundle(&compiled(), APPROVAL.as_bytes(), None);
+    let rule_count = u32::from_le_bytes(bundle[80..84].try_into().expect("4 bytes"));
+    let policy_len = u32::from_le_bytes(bundle[84..88].try_into().expect("4 bytes")) as usize;
+    let (policy, automaton) = bundle[HEADER_LEN..].split_at(policy_len);
+    assert_eq!(
+        seal_sections(rule_count, APPROVAL.as_bytes(), policy, automaton),
+        bundle
+    );
+    let mut same = bundle.clone();
+    reseal(&mut same).expect("long enough");
+    assert_eq!(same, bundle);
+    assert_eq!(
+        reseal(&mut bundle[..HEADER_LEN - 1].to_vec()),
+        Err(BundleError::Truncated)
+    );
+    for at in HEADER_LEN..bundle.len() {
+        let mut edited = bundle.clone();
+        edited[at] ^= 0x41;
+        assert_eq!(
+            read_bundle(&edited, None).err(),
+            Some(BundleError::ChecksumMismatch)
+        );
+        reseal(&mut edited).expect("long enough");
+        // The digest is resealed too, so `inspect` agrees with the header.
+        assert!(verify_bundle_hash(&edited).is_ok(), "byte {at}");
+        let Ok((loaded, _)) = read_bundle(&edited, None) else {
+            continue;
+        };
+        let _ = loaded.decide(&Request::tool("Bash:sudo ls"));
+        let _ = loaded.validate();
+        if loaded.is_corrupt() {
+            assert_eq!(
+                loaded.decide(&Request::tool("Bash:ls")),
+                guardc::eval::Decision::engine_error(),
+                "byte {at}"
+            );
+        }
+    }
 }

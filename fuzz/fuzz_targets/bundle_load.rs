@@ -2,9 +2,18 @@
 //!
 //! A checksum guards every bundle, so random bytes are rejected before any decoder runs.
 //! To reach the policy and automaton decoders the target therefore also *reseals* its
-//! input: it builds a header with a correct checksum around fuzzer-chosen sections, and
-//! it applies fuzzer-chosen byte edits to a valid bundle and recomputes its checksum.
-//! Whatever loads is then asked to decide a few calls, which must not panic either.
+//! input: it builds a correctly hashed header around fuzzer-chosen sections
+//! (`guardc::bundle::seal_sections`), and it applies fuzzer-chosen byte edits to a valid
+//! bundle (its rule count, section lengths and body) and recomputes both hashes
+//! (`guardc::bundle::reseal`). The header layout and hashes are the library's, not
+//! copied here: the format-2 offsets this target once hard-coded silently stopped
+//! resealing anything when the format changed.
+//!
+//! Since format 4 a loaded bundle decodes its rule records and per-tool tables on first
+//! use, so loading alone reaches little. Whatever loads is asked to decide calls named by
+//! the input (before any rule is decoded), then each rule's own subjects, then to decode
+//! everything (`validate`); once a part has failed to decode, every decision must be the
+//! fail-closed engine error.
 
 #![no_main]
 
@@ -12,13 +21,15 @@ mod common;
 
 use std::sync::OnceLock;
 
-use guardc::bundle::{MAGIC, inspect_bundle, read_bundle, write_bundle};
-use guardc::eval::CompiledPolicy;
+use guardc::bundle::{
+    HEADER_LEN, inspect_bundle, read_bundle, reseal, seal_sections, write_bundle,
+};
+use guardc::eval::{CompiledPolicy, Decision, Request};
 use libfuzzer_sys::fuzz_target;
-use sha2::{Digest, Sha256};
 
-const HEADER_LEN: usize = 128;
-const CHECKSUM_AT: usize = 96;
+/// Edits may touch the header from the rule count on (80..96: rule count, section
+/// lengths, reserved) and the whole body; the hashes after them are recomputed.
+const EDITABLE_FROM: usize = 80;
 
 /// A policy with both kinds of rules, so its bundle has both DFAs and every gate.
 const SEED_POLICY: &str = "version: '1'\nsettings:\n  default_action: warn\nrules:\n  - deny: 'Bash:sudo *'\n    escalate_on_deny: true\n    reason: 'sudo requires admin approval'\n  - allow: ['gh:*', 'ß*', '[a-c]?:x']\n    resources: ['/etc/*']\n    clients: ['claude-*']\n  - effect: warn\n    action: '*x*'\n    when:\n      env: {op: equals, value: prod}\n      command: 'rm *'\n  - allow: 'Bash:*'\n";
@@ -37,26 +48,59 @@ fn valid_bundles() -> &'static [Vec<u8>] {
     })
 }
 
-/// Recompute the checksum of an unsigned bundle in place (a no-op on short input).
-fn reseal(bundle: &mut [u8]) {
-    if bundle.len() < HEADER_LEN {
-        return;
-    }
-    let mut hasher = Sha256::new();
-    hasher.update(&bundle[..CHECKSUM_AT]);
-    hasher.update(&bundle[HEADER_LEN..]);
-    let digest = hasher.finalize();
-    bundle[CHECKSUM_AT..HEADER_LEN].copy_from_slice(&digest);
-}
-
 fn load_and_decide(bytes: &[u8], data: &[u8]) {
     let _ = inspect_bundle(bytes);
-    if let Ok((compiled, _)) = read_bundle(bytes, None) {
-        common::decide_some(&compiled, data);
+    let Ok((compiled, _)) = read_bundle(bytes, None) else {
+        return;
+    };
+    // Calls named by the input first, while no rule or tool is decoded yet: the lazy
+    // paths a runtime takes.
+    let text = String::from_utf8_lossy(data);
+    for line in text.lines().take(4) {
+        let (tool, method) = line.split_once(':').unwrap_or((line, "*"));
+        decide(&compiled, tool, method);
     }
+    // Each rule's own subjects (decoding rules one at a time, in no particular order).
+    for index in (0..compiled.rule_count()).rev().take(8) {
+        let subjects: Vec<String> = compiled
+            .rule(index)
+            .map(|rule| rule.patterns.iter().map(|p| p.canonical.clone()).collect())
+            .unwrap_or_default();
+        for subject in subjects.iter().take(4) {
+            let (tool, method) = subject.split_once(':').unwrap_or((subject, "*"));
+            decide(&compiled, tool, method);
+        }
+    }
+    // `validate` decodes everything. It may also refuse what decoding alone accepts (a
+    // tool table out of order): a resealed bundle can say anything, the claim checked
+    // here is only the documented one, that a part which did not decode makes every
+    // decision the fail-closed engine error.
+    let _ = compiled.validate();
+    if compiled.is_corrupt() {
+        assert_eq!(
+            decide(&compiled, "Bash", "ls"),
+            Decision::engine_error(),
+            "a corrupt bundle decided"
+        );
+    }
+    common::decide_some(&compiled, data);
 }
 
-/// A header around fuzzer-chosen sections: `rule count (u32) | policy length (u32) | body`.
+fn decide(compiled: &CompiledPolicy, tool: &str, method: &str) -> Decision {
+    let request = Request {
+        tool,
+        method,
+        context: None,
+        args: None,
+    };
+    let decision = compiled.decide(&request);
+    // The decision's texts read rules on demand too.
+    let _ = decision.reason(compiled, &request);
+    let _ = decision.policy_id(compiled);
+    decision
+}
+
+/// Sealed fuzzer-chosen sections: `rule count (u32) | policy length (u32) | body`.
 fn forged(data: &[u8]) -> Vec<u8> {
     let word = |at: usize| {
         let mut b = [0u8; 4];
@@ -66,20 +110,8 @@ fn forged(data: &[u8]) -> Vec<u8> {
         u32::from_le_bytes(b)
     };
     let body = data.get(8..).unwrap_or(&[]);
-    let policy_len = (word(4) as usize).min(body.len());
-    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&1u16.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out.extend_from_slice(&(HEADER_LEN as u32).to_le_bytes());
-    out.resize(80, 0);
-    out.extend_from_slice(&word(0).to_le_bytes());
-    out.extend_from_slice(&(policy_len as u32).to_le_bytes());
-    out.extend_from_slice(&((body.len() - policy_len) as u32).to_le_bytes());
-    out.resize(HEADER_LEN, 0);
-    out.extend_from_slice(body);
-    reseal(&mut out);
-    out
+    let (policy, automaton) = body.split_at((word(4) as usize).min(body.len()));
+    seal_sections(word(0), b"", policy, automaton)
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -101,14 +133,19 @@ fuzz_target!(|data: &[u8]| {
                 if bundle.is_empty() {
                     break;
                 }
-                let at = HEADER_LEN.min(bundle.len() - 1)
-                    + at % bundle.len().saturating_sub(HEADER_LEN).max(1);
+                let editable = bundle.len().saturating_sub(EDITABLE_FROM).max(1);
+                let at = match EDITABLE_FROM + at % editable {
+                    // The hashes are recomputed below; send those edits to the body.
+                    at if (EDITABLE_FROM + 16..HEADER_LEN).contains(&at) => at + 40,
+                    at => at,
+                };
                 if let Some(byte) = bundle.get_mut(at) {
                     *byte ^= edit[2];
                 }
             }
-            reseal(&mut bundle);
-            load_and_decide(&bundle, rest);
+            if reseal(&mut bundle).is_ok() {
+                load_and_decide(&bundle, rest);
+            }
         }
     }
 });

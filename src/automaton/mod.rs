@@ -167,6 +167,15 @@ impl Automaton {
     }
 }
 
+impl Automaton {
+    /// Whether any rule is gated (has clients, projects, resources or conditions). A
+    /// policy of action-only rules then decides by [`Self::first_action_only`] alone,
+    /// without setting up the gated search (a tool lookup, an empty substring scan).
+    pub fn has_gated(&self) -> bool {
+        !self.gated.is_empty() || self.gated_tools.len() > 0 || !self.gated_substrings.is_empty()
+    }
+}
+
 impl GatedPart<'_> {
     /// Calls `visit` with the matching gated rules of each chunk, in rule order, until it
     /// returns `false` or a chunk starts at or after `before`.

@@ -6,15 +6,14 @@
 //! one comparison.
 //!
 //! Two representations with one lookup. A policy compiled from its document holds
-//! [`ToolTable::Built`]: owned entries and a `HashMap`. A policy read from a bundle holds
+//! [`ToolTable::Built`]: owned entries and a slot index over them, built the same way. A policy read from a bundle holds
 //! [`ToolTable::InPlace`]: the bundle stores the open-addressing table itself (`u16`
 //! slots, or `u32` past 65,534 tools) next to the tool records, so loading reads a
 //! varint length per tool and nothing else; rebuilding 11,000 names, parts and map
 //! entries was an eighth of a format-3 load, and freeing them more. A tool's part (its
 //! chunks) is decoded the first time a call names that tool, then kept.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -26,7 +25,12 @@ use super::serialize::{AutomatonDecodeError, Reader, corrupt};
 pub(super) enum ToolTable<C> {
     Built {
         entries: Vec<(String, Vec<C>)>,
-        index: HashMap<Box<[u8]>, usize, BuildHasherDefault<Fnv1a>>,
+        /// Open addressing by [`fnv1a`] of the name, linear probing, at most half full:
+        /// each slot is an entry's index + 1, 0 when empty. A `HashMap<Box<[u8]>, _>`
+        /// hashed the key's length prefix too and cost about 180 instructions a lookup
+        /// on a 10-tool policy (a sixth of a decision); this costs the hash of the name,
+        /// a slot read and one comparison.
+        slots: Box<[u32]>,
     },
     InPlace(Arc<InPlace<C>>),
 }
@@ -34,20 +38,39 @@ pub(super) enum ToolTable<C> {
 impl<C> ToolTable<C> {
     /// A table over `entries`, sorted by name with no name twice.
     pub(super) fn new(entries: Vec<(String, Vec<C>)>) -> ToolTable<C> {
-        let index = entries
-            .iter()
-            .enumerate()
-            .map(|(at, (name, _))| (Box::<[u8]>::from(name.as_bytes()), at))
-            .collect();
-        ToolTable::Built { entries, index }
+        let size = (entries.len() * 2).max(1).next_power_of_two();
+        let mut slots = vec![0u32; size].into_boxed_slice();
+        let mask = size - 1;
+        for (at, (name, _)) in entries.iter().enumerate() {
+            let mut slot = fnv1a(name.as_bytes()) as usize & mask;
+            while slots.get(slot).is_some_and(|&s| s != 0) {
+                slot = (slot + 1) & mask;
+            }
+            if let Some(free) = slots.get_mut(slot) {
+                *free = u32::try_from(at + 1).unwrap_or(u32::MAX);
+            }
+        }
+        ToolTable::Built { entries, slots }
     }
 
     /// The chunks of the tool whose folded name is `segment`.
     pub(super) fn get(&self, segment: &[u8]) -> Option<&[C]> {
         match self {
-            ToolTable::Built { entries, index } => {
-                let at = *index.get(segment)?;
-                entries.get(at).map(|(_, chunks)| chunks.as_slice())
+            ToolTable::Built { entries, slots } => {
+                if entries.is_empty() {
+                    return None;
+                }
+                let mask = slots.len() - 1;
+                let mut slot = fnv1a(segment) as usize & mask;
+                // At most half full, so an empty slot ends every probe.
+                loop {
+                    let at = (*slots.get(slot)? as usize).checked_sub(1)?;
+                    let (name, chunks) = entries.get(at)?;
+                    if name.as_bytes() == segment {
+                        return Some(chunks.as_slice());
+                    }
+                    slot = (slot + 1) & mask;
+                }
             }
             ToolTable::InPlace(table) => table.get(segment),
         }

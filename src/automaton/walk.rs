@@ -100,9 +100,16 @@ pub(super) fn for_each_gated_match(
     }
 }
 
+/// The anchored start state. The DFAs hold no look-behind assertions, so regex-automata
+/// records one start state for every context (the "universal" one) and this is a field
+/// read; computing it from a `start::Config` on every walk (classifying the empty
+/// look-behind, an error path) was a sixth of a short walk. The computed start stays as
+/// the fallback for a DFA that has none, so nothing depends on that property.
 fn anchored_start(dfa: &impl DfaWalk) -> Option<StateID> {
-    dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
-        .ok()
+    dfa.universal_start_state(Anchored::Yes).or_else(|| {
+        dfa.start_state(&start::Config::new().anchored(Anchored::Yes))
+            .ok()
+    })
 }
 
 /// Both DFA representations, as the walks use them.

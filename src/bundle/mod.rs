@@ -50,7 +50,8 @@ use crate::eval::{CompiledPolicy, Lineage};
 
 pub const MAGIC: [u8; 8] = *b"GUARDC\0B";
 pub const FORMAT_VERSION: u16 = 4;
-const HEADER_LEN: usize = 136;
+/// Where the body starts (the header's length field holds it too).
+pub const HEADER_LEN: usize = 136;
 const DIGEST_AT: usize = 96;
 const CHECKSUM_AT: usize = 128;
 const TRAILER_LEN: usize = 32 + 64;
@@ -136,6 +137,72 @@ pub fn write_bundle(
 ) -> Vec<u8> {
     let policy_section = policy_codec::encode(compiled.policy());
     let automaton_section = compiled.automaton().to_bytes();
+    let rule_count = u32::try_from(compiled.rule_count()).unwrap_or(u32::MAX);
+    assemble(
+        rule_count,
+        source,
+        &policy_section,
+        &automaton_section,
+        signing_key,
+    )
+}
+
+/// An unsigned bundle around arbitrary sections, with the header `write_bundle` writes
+/// and both hashes computed over them, so it passes the checksum and its sections reach
+/// the decoders. For tests and the `bundle_load` fuzz target: the checksum refuses
+/// random bytes before any decoder runs, and hostile sections must be sealed to be
+/// tested at all. Nothing about the sections is checked here; that is `read_bundle`'s job.
+pub fn seal_sections(
+    rule_count: u32,
+    source: &[u8],
+    policy_section: &[u8],
+    automaton_section: &[u8],
+) -> Vec<u8> {
+    assemble(rule_count, source, policy_section, automaton_section, None)
+}
+
+/// Recompute an unsigned bundle's BLAKE3 digest and XXH3 checksum in place, after its
+/// body (or the rule count or section lengths) was edited: what a deliberate forger
+/// does, which the lazy decoders must withstand. The body hashed is the one the header's
+/// section lengths describe, clamped to the bytes there are, exactly what `read_bundle`
+/// checks whenever those lengths fit. The header's offsets stay in this module, so a
+/// format change cannot leave the fuzz target hashing the wrong bytes again.
+pub fn reseal(bytes: &mut [u8]) -> Result<(), BundleError> {
+    if bytes.len() < HEADER_LEN {
+        return Err(BundleError::Truncated);
+    }
+    let lengths = word(bytes, 84)? as usize + word(bytes, 88)? as usize;
+    let body_end = HEADER_LEN.saturating_add(lengths).min(bytes.len());
+    let body = bytes
+        .get(HEADER_LEN..body_end)
+        .ok_or(BundleError::Truncated)?;
+    let prefix = bytes.get(..DIGEST_AT).ok_or(BundleError::Truncated)?;
+    let digest = bundle_digest(prefix, &[body]);
+    bytes
+        .get_mut(DIGEST_AT..CHECKSUM_AT)
+        .ok_or(BundleError::Truncated)?
+        .copy_from_slice(&digest);
+    let (header, body) = bytes.split_at(HEADER_LEN);
+    let body = body
+        .get(..body_end - HEADER_LEN)
+        .ok_or(BundleError::Truncated)?;
+    let prefix = header.get(..CHECKSUM_AT).ok_or(BundleError::Truncated)?;
+    let checksum = bundle_checksum(prefix, &[body]);
+    bytes
+        .get_mut(CHECKSUM_AT..HEADER_LEN)
+        .ok_or(BundleError::Truncated)?
+        .copy_from_slice(&checksum.to_le_bytes());
+    Ok(())
+}
+
+/// The one writer of the header layout above.
+fn assemble(
+    rule_count: u32,
+    source: &[u8],
+    policy_section: &[u8],
+    automaton_section: &[u8],
+    signing_key: Option<&SigningKey>,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(HEADER_LEN + policy_section.len() + automaton_section.len());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -152,20 +219,16 @@ pub fn write_bundle(
     version[..n].copy_from_slice(&ours[..n]);
     out.extend_from_slice(&version);
     out.extend_from_slice(&Sha256::digest(source));
-    for len in [
-        compiled.rule_count(),
-        policy_section.len(),
-        automaton_section.len(),
-        0,
-    ] {
+    out.extend_from_slice(&rule_count.to_le_bytes());
+    for len in [policy_section.len(), automaton_section.len(), 0] {
         out.extend_from_slice(&u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
     }
-    let digest = bundle_digest(&out, &[&policy_section, &automaton_section]);
+    let digest = bundle_digest(&out, &[policy_section, automaton_section]);
     out.extend_from_slice(&digest);
-    let checksum = bundle_checksum(&out, &[&policy_section, &automaton_section]);
+    let checksum = bundle_checksum(&out, &[policy_section, automaton_section]);
     out.extend_from_slice(&checksum.to_le_bytes());
-    out.extend_from_slice(&policy_section);
-    out.extend_from_slice(&automaton_section);
+    out.extend_from_slice(policy_section);
+    out.extend_from_slice(automaton_section);
     if let Some(key) = signing_key {
         let signature = key.sign(out.get(..CHECKSUM_AT).unwrap_or(&[]));
         out.extend_from_slice(key.verifying_key().as_bytes());

@@ -198,6 +198,12 @@ impl CompiledPolicy {
         let first_action_only = self
             .automaton
             .first_action_only(&|i| self.rule(i), &subject);
+        if !self.automaton.has_gated() {
+            return match first_action_only.and_then(|i| self.rule(i)) {
+                Some(rule) => Decision::by_rule(rule),
+                None => no_match_with(self.default_action(), self.rule_count(), false),
+            };
+        }
         let mut search = GatedSearch {
             compiled: self,
             request,
