@@ -149,14 +149,8 @@ fn gates_after_action(rule: &Rule, request: &Request<'_>) -> GatesAfterAction {
         failed_gate: Some(gate),
         fail_closed: None,
     };
-    if !selector_admits(&rule.clients, &selector_text(request, "client_name")) {
-        return failed(Gate::Clients);
-    }
-    if !selector_admits(&rule.projects, &selector_text(request, "project_id")) {
-        return failed(Gate::Projects);
-    }
-    if !resource_admits(&rule.resources, request) {
-        return failed(Gate::Resource);
+    if let Some(gate) = failed_selector(rule, request) {
+        return failed(gate);
     }
     let outcome = evaluate_conditions(&rule.conditions, request);
     GatesAfterAction {
@@ -166,6 +160,22 @@ fn gates_after_action(rule: &Rule, request: &Request<'_>) -> GatesAfterAction {
             _ => None,
         },
     }
+}
+
+/// The first of the clients, projects and resource gates that `rule` fails for
+/// `request` (docs/language.md section 4, steps 2 and 3), in the order they are tried;
+/// the analyzer's index checks a rule's gates with this too.
+pub(crate) fn failed_selector(rule: &Rule, request: &Request<'_>) -> Option<Gate> {
+    if !selector_admits(&rule.clients, &selector_text(request, "client_name")) {
+        return Some(Gate::Clients);
+    }
+    if !selector_admits(&rule.projects, &selector_text(request, "project_id")) {
+        return Some(Gate::Projects);
+    }
+    if !resource_admits(&rule.resources, request) {
+        return Some(Gate::Resource);
+    }
+    None
 }
 
 /// `context[key]`, with missing and falsy values read as `""` (docs/language.md section 4, step 2).

@@ -22,6 +22,7 @@ pub use conditions::{
 };
 pub(crate) use conditions::{in_items, operand_text};
 pub use decision::{Decision, Outcome, RuleSource};
+pub(crate) use interpreter::failed_selector;
 pub use interpreter::{Gate, RuleTrace, interpret, interpret_among, no_match, trace};
 pub use lineage::{Lineage, hex};
 pub use record::DecisionRecord;

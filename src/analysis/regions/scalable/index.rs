@@ -18,10 +18,9 @@ use aho_corasick::AhoCorasick;
 
 use crate::analysis::regions::encode::exact_condition;
 use crate::analysis::regions::{Call, applies_to_every_tool};
-use crate::eval::{Decision, Request, conditions_hold, interpret_among};
+use crate::eval::{Decision, Request, conditions_hold, failed_selector, interpret_among};
 use crate::pattern::{Glob, GlobItem, folded_subject};
-use crate::policy::{Policy, Rule, Selector};
-use crate::python::json_py_str;
+use crate::policy::{Policy, Rule};
 
 /// Leading texts indexed per pattern, at most: `[Ee]dit:*` is two entries, a pattern
 /// whose leading brackets would give more is indexed by the shorter texts before them.
@@ -313,12 +312,10 @@ fn longest_literal(glob: &Glob) -> Option<&str> {
 }
 
 /// Whether `rule` passes every gate (docs/language.md section 4, steps 1-4) for a request whose
-/// folded subject is `subject`.
+/// folded subject is `subject`: the interpreter's own gate checks, after the action.
 pub fn gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> bool {
     rule.patterns.iter().any(|p| p.matches_subject(subject))
-        && selector_admits(&rule.clients, &context_text(request, "client_name"))
-        && selector_admits(&rule.projects, &context_text(request, "project_id"))
-        && resource_admits(&rule.resources, request)
+        && failed_selector(rule, request).is_none()
         && conditions_hold(&rule.conditions, rule.effect, request)
 }
 
@@ -332,28 +329,6 @@ pub fn encoded_gates_pass(rule: &Rule, subject: &str, request: &Request<'_>) -> 
         .cloned()
         .collect();
     rule.patterns.iter().any(|p| p.matches_subject(subject))
-        && selector_admits(&rule.clients, &context_text(request, "client_name"))
-        && selector_admits(&rule.projects, &context_text(request, "project_id"))
-        && resource_admits(&rule.resources, request)
+        && failed_selector(rule, request).is_none()
         && conditions_hold(&exact, rule.effect, request)
-}
-
-fn selector_admits(selector: &Selector, text: &str) -> bool {
-    selector.is_any() || selector.globs.iter().any(|g| g.matches(text))
-}
-
-fn resource_admits(selector: &Selector, request: &Request<'_>) -> bool {
-    if selector.is_any() {
-        return true;
-    }
-    let text = context_text(request, "resource");
-    !text.is_empty() && selector.globs.iter().any(|g| g.matches(&text))
-}
-
-/// A context value as the selectors read it: `str()` of a truthy value, else `""`.
-fn context_text(request: &Request<'_>, key: &str) -> String {
-    match request.context_value(key) {
-        Some(value) if crate::python::json_truthy(value) => json_py_str(value).into_owned(),
-        _ => String::new(),
-    }
 }
