@@ -18,7 +18,7 @@ use super::decode::rule_matches;
 use super::domain::domain;
 use super::encode::{is_opaque, rule_language};
 use super::explore::{Domain, ExploreLimits, explore};
-use super::scalable::covers_by_prefix;
+use super::scalable::covers_syntactically;
 use super::scalable::quick::candidate_call;
 use super::{AnalysisLimits, RegionMap};
 use crate::policy::Rule;
@@ -53,7 +53,7 @@ impl Containment {
     /// opaque gate leaves it open or the search hit the limits. Both rules must belong to
     /// the analyzed policy, or be copies of its rules narrowed to some of their patterns.
     pub fn contains(&self, decoder: &Decoder, outer: &Rule, inner: &Rule) -> Option<bool> {
-        if covers_by_prefix(outer, inner) {
+        if covers_syntactically(outer, inner) {
             return Some(true);
         }
         let shortest = candidate_call(decoder, inner, None);

@@ -20,7 +20,7 @@ use crate::policy::Rule;
 ///
 /// A pattern's literal runs occur in every subject it matches, in order, so each case is
 /// a proof; anything else is left to the automata.
-pub fn covers_by_prefix(q: &Rule, rule: &Rule) -> bool {
+pub fn covers_syntactically(q: &Rule, rule: &Rule) -> bool {
     q.is_action_only()
         && !q.patterns.is_empty()
         && rule.patterns.iter().all(|p| {

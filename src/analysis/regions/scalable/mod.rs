@@ -40,7 +40,7 @@ mod strings;
 
 use std::cell::Cell;
 
-pub(super) use cover::covers_by_prefix;
+pub(super) use cover::covers_syntactically;
 pub(super) use index::MatchIndex;
 use index::{encoded_gates_pass, gates_pass};
 use quick::candidate_call;
@@ -291,7 +291,7 @@ impl<'a> Engine<'a> {
     /// lost for those calls). Only the rules before `q` can, so only they are searched
     /// for such a call.
     fn covered_by_one(&self, rule: &Rule, q: &Rule, call: &Call) -> Result<Option<Answer>, String> {
-        let covered = covers_by_prefix(q, rule) || {
+        let covered = covers_syntactically(q, rule) || {
             let alone = self.search(&[rule], &[q], Stop::FirstFree)?;
             alone.matchable && alone.free.is_empty()
         };

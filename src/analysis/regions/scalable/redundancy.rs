@@ -20,7 +20,7 @@
 //! sound, and the limit is documented with the finding.
 
 use super::search::Stop;
-use super::{Engine, candidate_call, covers_by_prefix};
+use super::{Engine, candidate_call, covers_syntactically};
 use crate::analysis::regions::Call;
 use crate::policy::{Effect, Rule};
 
@@ -87,7 +87,7 @@ impl Engine<'_> {
             if rule_class(l) == class {
                 successors.push(Some(l.index));
                 taken.push(l);
-                if covers_by_prefix(l, rule) {
+                if covers_syntactically(l, rule) {
                     return Ok(Some(successors));
                 }
                 continue;

@@ -293,7 +293,6 @@ impl Searcher<'_> {
             automata: self.automata,
             domain: domain_dfa,
             rules: rule_boundaries,
-            by_state: HashMap::new(),
         };
         let mut fixed = vec![anchored_start(domain_dfa)?];
         fixed.extend(targets.iter().map(|t| t.start));
@@ -371,17 +370,12 @@ struct ByteChoices<'s> {
     automata: &'s RuleAutomata,
     domain: &'s dense::DFA<Vec<u32>>,
     rules: [u64; 4],
-    by_state: HashMap<StateID, Rc<[u8]>>,
 }
 
 impl ByteChoices<'_> {
-    fn from(&mut self, domain_state: StateID) -> Rc<[u8]> {
-        if let Some(bytes) = self.by_state.get(&domain_state) {
-            return Rc::clone(bytes);
-        }
-        let bytes = self.automata.choices(self.domain, domain_state, self.rules);
-        self.by_state.insert(domain_state, Rc::clone(&bytes));
-        bytes
+    /// Memoized for the whole run by [`RuleAutomata`] (searches repeat the same shapes).
+    fn from(&self, domain_state: StateID) -> Rc<[u8]> {
+        self.automata.choices(self.domain, domain_state, self.rules)
     }
 }
 
@@ -419,7 +413,7 @@ struct Walk<'s> {
 impl Walk<'_> {
     fn run(
         &mut self,
-        mut choices: ByteChoices<'_>,
+        choices: ByteChoices<'_>,
         stop: Stop,
         max_states: usize,
     ) -> Result<(), LimitHit> {
