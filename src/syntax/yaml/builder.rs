@@ -13,10 +13,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, Span as YamlSpan, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, Tag};
 
 use super::arena::{Arena, Raw, RawKind};
 use super::errors::{self, OpenFlow};
+use super::fast;
 use super::offsets::Offsets;
 use super::reader;
 use super::tabs::{self, TabRegions};
@@ -132,30 +133,23 @@ fn run(
     prepared: &str,
     joined: &[usize],
 ) -> Result<Parsed, Box<Diagnostic>> {
-    let mut builder = Builder {
-        text,
-        offsets: Offsets::new(body, base),
-        limits,
-        arena: Arena::default(),
-        frames: Vec::new(),
-        anchors: HashMap::new(),
-        anchor_names: HashMap::new(),
-        aliases_used: 0,
-        root: None,
-        document_start: None,
-        last_event_end: base,
-        deferred: Vec::new(),
-        tabs: TabRegions::new(body),
-        bom_stand_ins: body.contains('\u{feff}'),
-        line_separators: body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
-        joined_lines: !joined.is_empty(),
-        joinable: Vec::new(),
-    };
+    if joined.is_empty() {
+        let mut builder = Builder::new(text, body, base, limits, false);
+        let read = fast::read(prepared, |event, start, end| {
+            builder.on_event(event, start, end)
+        });
+        // Anything the fast reader gives up on, and any refusal (whose wording and
+        // position must be saphyr's), is read again from the start by saphyr.
+        if read.is_ok() {
+            return Ok(builder.finish());
+        }
+    }
+    let mut builder = Builder::new(text, body, base, limits, !joined.is_empty());
     let mut parser = Parser::new_from_str(prepared);
     while let Some(next) = parser.next_event() {
         match next {
             Ok((Event::StreamEnd, _)) => break,
-            Ok((event, span)) => builder.on_event(event, span)?,
+            Ok((event, span)) => builder.on_event(event, span.start.index(), span.end.index())?,
             Err(err) => {
                 return fail(errors::scan_error(
                     text,
@@ -208,12 +202,32 @@ fn tag_name(tag: Option<Cow<'_, Tag>>) -> Option<String> {
     tag.map(|t| format!("{}{}", t.handle, t.suffix))
 }
 
-impl Builder<'_> {
-    fn span(&self, span: &YamlSpan) -> Span {
-        Span::new(
-            self.offsets.byte(span.start.index()),
-            self.offsets.byte(span.end.index()),
-        )
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, body: &'t str, base: usize, limits: &'t Limits, joined: bool) -> Self {
+        Builder {
+            text,
+            offsets: Offsets::new(body, base),
+            limits,
+            arena: Arena::default(),
+            frames: Vec::new(),
+            anchors: HashMap::new(),
+            anchor_names: HashMap::new(),
+            aliases_used: 0,
+            root: None,
+            document_start: None,
+            last_event_end: base,
+            deferred: Vec::new(),
+            tabs: TabRegions::new(body),
+            bom_stand_ins: body.contains('\u{feff}'),
+            line_separators: body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
+            joined_lines: joined,
+            joinable: Vec::new(),
+        }
+    }
+
+    /// The source span of an event's start and end character indices in saphyr's text.
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.offsets.byte(start), self.offsets.byte(end))
     }
 
     fn open_flows(&self) -> Vec<OpenFlow> {
@@ -228,8 +242,8 @@ impl Builder<'_> {
             .collect()
     }
 
-    fn on_event(&mut self, event: Event<'_>, yaml_span: YamlSpan) -> Outcome<()> {
-        let span = self.span(&yaml_span);
+    fn on_event(&mut self, event: Event<'_>, start: usize, end: usize) -> Outcome<()> {
+        let span = self.span(start, end);
         match event {
             Event::DocumentStart(_) => self.document(span)?,
             Event::Scalar(value, style, anchor, tag) => {
