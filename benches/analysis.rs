@@ -16,6 +16,10 @@
     reason = "benchmark setup: a generator failure must stop the run loudly"
 )]
 
+// The allocator the `guardc` binary ships with, so these numbers are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "support/realistic.rs"]
 mod realistic;
 

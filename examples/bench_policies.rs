@@ -26,6 +26,10 @@
 //! slow `check` can be attributed to the finding (or the shared region analysis, which
 //! the first finding that needs it builds lazily) that spends the time.
 
+// The allocator the `guardc` binary ships with, so these numbers are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/support/realistic.rs"]
 mod realistic;
 

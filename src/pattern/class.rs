@@ -43,6 +43,27 @@ impl Token {
 /// The meaning of a bracket expression whose text between `[` and the closing `]` is
 /// `inner` (including a leading `!`; never empty for a closed expression).
 pub(crate) fn class_meaning(inner: &str) -> ClassMeaning {
+    members_only(inner).unwrap_or_else(|| translated_meaning(inner))
+}
+
+/// The common bracket of policies, a few letters or digits (`[Ee]`, `[0-9]` is not
+/// one): every character is a member, so the replay of translate, which allocates per
+/// chunk and per token, is skipped. The unit tests check it against the replay.
+fn members_only(inner: &str) -> Option<ClassMeaning> {
+    if inner.is_empty()
+        || !inner
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    Some(ClassMeaning::Set {
+        negated: false,
+        ranges: normalize(inner.chars().map(|c| (c, c)).collect()),
+    })
+}
+
+fn translated_meaning(inner: &str) -> ClassMeaning {
     let tokens = translate_tokens(inner);
     match tokens.as_slice() {
         [] => ClassMeaning::Never,
@@ -217,6 +238,31 @@ mod tests {
         ClassMeaning::Set {
             negated,
             ranges: ranges.to_vec(),
+        }
+    }
+
+    #[test]
+    fn members_only_agrees_with_the_replay_of_translate() {
+        for inner in [
+            "Ee",
+            "a",
+            "abc",
+            "cba",
+            "aab",
+            "Z9_",
+            "0123456789",
+            "zZ",
+            "_",
+            "bdca",
+        ] {
+            assert_eq!(
+                members_only(inner),
+                Some(translated_meaning(inner)),
+                "[{inner}]"
+            );
+        }
+        for inner in ["", "!a", "a-c", "^a", "a]", "\\", "é"] {
+            assert_eq!(members_only(inner), None, "[{inner}]");
         }
     }
 

@@ -261,7 +261,13 @@ fn push_item(
 }
 
 fn atoms_of(items: &[GlobItem]) -> Vec<Atom> {
-    let mut atoms = Vec::with_capacity(items.len());
+    // Sized once: a literal run gives one atom per character, so growing from
+    // `items.len()` reallocated for nearly every pattern.
+    let atom_count = |item: &GlobItem| match item {
+        GlobItem::Literal(text) => text.chars().count(),
+        _ => 1,
+    };
+    let mut atoms = Vec::with_capacity(items.iter().map(atom_count).sum());
     for item in items {
         match item {
             GlobItem::Literal(text) => atoms.extend(text.chars().map(Atom::Exact)),

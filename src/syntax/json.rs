@@ -226,7 +226,7 @@ impl Reader<'_> {
                     match (open, self.peek()) {
                         (b'{', Some(b'}')) => {
                             self.pos += 1;
-                            self.container(NodeKind::Map(Mapping::default()), start)?
+                            self.container(NodeKind::Map(Box::default()), start)?
                         }
                         (b'{', _) => {
                             let key = self.key(start)?;
@@ -306,10 +306,10 @@ impl Reader<'_> {
                         duplicates,
                         ..
                     } => self.container(
-                        NodeKind::Map(Mapping {
+                        NodeKind::Map(Box::new(Mapping {
                             entries,
                             duplicates,
-                        }),
+                        })),
                         start,
                     )?,
                 };

@@ -77,6 +77,18 @@ pub(super) struct Arena {
 }
 
 impl Arena {
+    /// An arena sized for a document of `bytes` bytes: policies average one node per 8
+    /// to 12 bytes, and growing a multi-megabyte node vector by doubling copied it
+    /// about 20 times. The guess is capped (at about 10 MB of nodes) so that a large
+    /// document made of a few long scalars does not reserve memory it never uses.
+    pub(super) fn for_document(bytes: usize) -> Self {
+        let nodes = (bytes / 10).min(1 << 17);
+        Self {
+            nodes: Vec::with_capacity(nodes),
+            shared: Vec::with_capacity(nodes),
+        }
+    }
+
     pub(super) fn push(&mut self, raw: Raw) -> usize {
         self.nodes.push(raw);
         self.shared.push(false);
@@ -184,8 +196,9 @@ impl Arena {
             Seq(usize, Span),
             Map(usize, Span),
         }
-        let mut tasks = vec![Task::Visit(root, None, false)];
-        let mut out: Vec<Node> = Vec::new();
+        let mut tasks = Vec::with_capacity(64);
+        tasks.push(Task::Visit(root, None, false));
+        let mut out: Vec<Node> = Vec::with_capacity(64);
         while let Some(task) = tasks.pop() {
             match task {
                 Task::Visit(index, span_override, under_shared) => {
@@ -206,7 +219,7 @@ impl Arena {
                         }
                         RawKind::Recursive { mapping } => {
                             let kind = if *mapping {
-                                NodeKind::Map(Mapping::default())
+                                NodeKind::Map(Box::default())
                             } else {
                                 NodeKind::Seq(Vec::new())
                             };
@@ -252,10 +265,10 @@ impl Arena {
                         while let (Some(key), Some(value)) = (it.next(), it.next()) {
                             entries.push(MapEntry { key, value });
                         }
-                        NodeKind::Map(Mapping {
+                        NodeKind::Map(Box::new(Mapping {
                             entries,
                             duplicates: map.duplicates.clone(),
-                        })
+                        }))
                     };
                     out.push(Node::new(kind, span, ScalarStyle::NotScalar));
                 }

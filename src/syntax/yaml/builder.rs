@@ -208,7 +208,7 @@ impl<'t> Builder<'t> {
             text,
             offsets: Offsets::new(body, base),
             limits,
-            arena: Arena::default(),
+            arena: Arena::for_document(body.len()),
             frames: Vec::new(),
             anchors: HashMap::new(),
             anchor_names: HashMap::new(),
@@ -218,8 +218,9 @@ impl<'t> Builder<'t> {
             last_event_end: base,
             deferred: Vec::new(),
             tabs: TabRegions::new(body),
-            bom_stand_ins: body.contains('\u{feff}'),
-            line_separators: body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
+            // Both are non-ASCII characters; one fast check spares two searches.
+            bom_stand_ins: !body.is_ascii() && body.contains('\u{feff}'),
+            line_separators: !body.is_ascii() && body.contains(['\u{85}', '\u{2028}', '\u{2029}']),
             joined_lines: joined,
             joinable: Vec::new(),
         }

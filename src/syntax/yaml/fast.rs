@@ -54,10 +54,7 @@ where
     // everywhere: it never sees a tab, a carriage return or a multi-byte character (so
     // character indices are byte indices). `&`, `*`, `!`, `|` and `>` are text inside a
     // scalar (`'*secret*'`) and are refused only where a token starts.
-    if bytes
-        .iter()
-        .any(|&b| !b.is_ascii() || b == b'\t' || b == b'\r')
-    {
+    if !bytes.is_ascii() || bytes.contains(&b'\t') || bytes.contains(&b'\r') {
         return Err(Stop::Unsupported);
     }
     let mut reader = Reader {
