@@ -20,7 +20,7 @@ fn requests_for(policy: &guardc::policy::Policy) -> Vec<(String, String)> {
     let mut out = vec![("t".to_owned(), "nothing".to_owned())];
     for rule in &policy.rules {
         for pattern in &rule.patterns {
-            let method = pattern.folded.split_once(':').map_or("", |(_, m)| m);
+            let method = pattern.folded().split_once(':').map_or("", |(_, m)| m);
             let literals: Vec<&str> = method.split('*').filter(|s| !s.is_empty()).collect();
             out.push(("t".to_owned(), literals.join("-")));
             out.push(("t".to_owned(), format!("x{}y", literals.join(""))));

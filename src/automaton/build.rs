@@ -255,7 +255,7 @@ impl<'r> Shapes<'r> {
 /// The tool segment of a pattern when it is plain text: every subject the pattern
 /// matches then has exactly this (folded) tool segment.
 fn literal_tool(pattern: &ToolPattern) -> Option<&str> {
-    let (tool, _) = pattern.folded.split_once(':')?;
+    let (tool, _) = pattern.folded().split_once(':')?;
     (!tool.contains(['*', '?', '['])).then_some(tool)
 }
 
@@ -398,7 +398,7 @@ fn decider_from(
         let (hir, ends_with_star) = prefix_hir(pattern).ok_or_else(|| {
             format!(
                 "the pattern `{}` has no literal tool prefix",
-                pattern.folded
+                pattern.folded()
             )
         })?;
         hirs.push(if ends_with_star {
@@ -456,7 +456,7 @@ fn gated_from(
         let hir = hir_of(pattern).ok_or_else(|| {
             format!(
                 "the pattern `{}` has no literal tool prefix",
-                pattern.folded
+                pattern.folded()
             )
         })?;
         hirs.push(Hir::concat(vec![hir, Hir::look(Look::End)]));

@@ -59,13 +59,12 @@ pub use glob::{Glob, GlobItem};
 pub use go_match::go_path_match;
 
 /// A rule's tool pattern, with every intermediate form kept for diagnostics: what was
-/// written, its canonical `tool:method` form, that form with the tool segment folded,
-/// and the glob parsed from the folded text.
+/// written, its canonical `tool:method` form, that form with the tool segment folded
+/// ([`ToolPattern::folded`], the glob's own source text), and the glob parsed from it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ToolPattern {
     pub raw: String,
     pub canonical: String,
-    pub folded: String,
     pub glob: Glob,
 }
 
@@ -75,14 +74,18 @@ impl ToolPattern {
     /// text alike; the method segment is left exactly as written.
     pub fn new(raw: &str) -> ToolPattern {
         let canonical = canonicalize(raw).into_owned();
-        let folded = fold_tool_segment(&canonical).into_owned();
-        let glob = Glob::parse(&folded);
+        let glob = Glob::parse(&fold_tool_segment(&canonical));
         ToolPattern {
             raw: raw.to_owned(),
             canonical,
-            folded,
             glob,
         }
+    }
+
+    /// The canonical form with its tool segment case-folded: the text the glob was
+    /// parsed from (kept once, in the glob).
+    pub fn folded(&self) -> &str {
+        self.glob.source()
     }
 
     /// Whether this pattern matches a subject already passed through
@@ -329,7 +332,7 @@ mod tests {
     fn tool_pattern_pipeline() {
         let pattern = ToolPattern::new("Bash");
         assert_eq!(pattern.canonical, "Bash:*");
-        assert_eq!(pattern.folded, "bash:*");
+        assert_eq!(pattern.folded(), "bash:*");
         assert!(pattern.matches_subject(&folded_subject("BASH", "ls -la")));
         assert!(!pattern.matches_subject(&folded_subject("Bash2", "ls")));
 
@@ -341,11 +344,11 @@ mod tests {
     #[test]
     fn folding_reaches_bracket_expressions() {
         let upper = ToolPattern::new("[A-Z]");
-        assert_eq!(upper.folded, "[a-z]:*");
+        assert_eq!(upper.folded(), "[a-z]:*");
         assert!(upper.matches_subject(&folded_subject("Q", "*")));
 
         let sharp_s = ToolPattern::new("[ß]");
-        assert_eq!(sharp_s.folded, "[ss]:*");
+        assert_eq!(sharp_s.folded(), "[ss]:*");
         assert!(sharp_s.matches_subject(&folded_subject("s", "*")));
         assert!(!sharp_s.matches_subject(&folded_subject("ß", "*")));
     }

@@ -159,7 +159,13 @@ struct Identity {
 
 impl Identity {
     fn of(index: usize, rule: &Mapping) -> Identity {
-        let py_str = |key: &str| rule.get(key).map(|n| PyValue::from_node(n).py_str());
+        // `str()` of a string is itself; only other values go through a Python value.
+        let py_str = |key: &str| {
+            rule.get(key).map(|n| match &n.kind {
+                NodeKind::Str(text) => text.clone(),
+                _ => PyValue::from_node(n).py_str(),
+            })
+        };
         let id = py_str("id");
         let name = py_str("name")
             .or_else(|| id.clone())

@@ -20,7 +20,7 @@ pub struct Alignment {
 /// Whether two rules decide exactly the same calls the same way (texts aside).
 pub fn same_gates(a: &Rule, b: &Rule) -> bool {
     let patterns =
-        |r: &Rule| -> Vec<String> { r.patterns.iter().map(|p| p.folded.clone()).collect() };
+        |r: &Rule| -> Vec<String> { r.patterns.iter().map(|p| p.folded().to_owned()).collect() };
     a.effect == b.effect
         && a.hitl_eligible() == b.hitl_eligible()
         && patterns(a) == patterns(b)

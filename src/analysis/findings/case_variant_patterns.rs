@@ -41,13 +41,13 @@ fn run(context: &Context<'_>) -> Vec<Diagnostic> {
                 pattern,
                 span: *span,
             };
-            match first_by_folded.get(pattern.folded.as_str()) {
+            match first_by_folded.get(pattern.folded()) {
                 Some(first) if first.pattern.canonical != pattern.canonical => {
                     found.push(diagnose(*first, written));
                 }
                 Some(_) => {}
                 None => {
-                    first_by_folded.insert(&pattern.folded, written);
+                    first_by_folded.insert(pattern.folded(), written);
                 }
             }
         }

@@ -185,127 +185,214 @@ impl Arena {
 
     /// Move the tree rooted at `root` out into owned nodes, expanding every alias.
     ///
-    /// Iterative (an explicit work stack instead of recursion), so the nesting the
-    /// limits allow can never exhaust the thread's stack. Scalars are moved out unless
-    /// they sit under a shared node, which may be visited again. An alias's copy keeps
-    /// the spans of the anchored text inside, but its root takes the alias's own span,
-    /// so a diagnostic about `deny: *patterns` points at the alias written there.
+    /// Iterative (an explicit stack of open collections instead of recursion), so the
+    /// nesting the limits allow can never exhaust the thread's stack. Each collection's
+    /// vector is allocated at its final size when it opens and its children are moved
+    /// straight into it, so a node is moved once on the way out. Scalars are moved out
+    /// unless they sit under a shared node, which may be visited again. An alias's copy
+    /// keeps the spans of the anchored text inside, but its root takes the alias's own
+    /// span, so a diagnostic about `deny: *patterns` points at the alias written there.
     pub(super) fn materialize(mut self, root: usize) -> Option<Node> {
-        enum Task {
-            Visit(usize, Option<Span>, bool),
-            Seq(usize, Span),
-            Map(usize, Span),
-        }
-        let mut tasks = Vec::with_capacity(64);
-        tasks.push(Task::Visit(root, None, false));
-        let mut out: Vec<Node> = Vec::with_capacity(64);
-        while let Some(task) = tasks.pop() {
-            match task {
-                Task::Visit(index, span_override, under_shared) => {
-                    let shared = under_shared || self.shared.get(index).copied().unwrap_or(true);
-                    let raw = self.nodes.get_mut(index)?;
-                    let span = span_override.unwrap_or(raw.span);
-                    match &mut raw.kind {
-                        RawKind::Leaf(kind) => {
-                            let kind = if shared {
-                                kind.clone()
-                            } else {
-                                std::mem::replace(kind, NodeKind::Null)
-                            };
-                            out.push(Node::new(kind, span, raw.style));
+        let mut open: Vec<Open> = Vec::with_capacity(16);
+        let mut next = Some((root, None, false));
+        loop {
+            let finished = match next.take() {
+                Some((index, span_override, under_shared)) => {
+                    match self.visit(index, span_override, under_shared)? {
+                        Visited::Node(node) => node,
+                        Visited::Alias(target, span) => {
+                            next = Some((target, Some(span), true));
+                            continue;
                         }
-                        RawKind::Alias(target) => {
-                            tasks.push(Task::Visit(*target, Some(span), true));
-                        }
-                        RawKind::Recursive { mapping } => {
-                            let kind = if *mapping {
-                                NodeKind::Map(Box::default())
-                            } else {
-                                NodeKind::Seq(Vec::new())
-                            };
-                            out.push(Node::new(kind, span, ScalarStyle::NotScalar));
-                        }
-                        RawKind::Seq(items) => {
-                            tasks.push(Task::Seq(index, span));
-                            tasks.extend(items.iter().rev().map(|&i| Task::Visit(i, None, shared)));
-                        }
-                        RawKind::Map(map) => {
-                            tasks.push(Task::Map(index, span));
-                            for &(key, value) in map.entries.iter().rev() {
-                                if !map.as_set {
-                                    tasks.push(Task::Visit(value, None, shared));
+                        Visited::Open(collection) => {
+                            open.push(collection);
+                            match open.last_mut().and_then(Open::next_child) {
+                                Some(child) => {
+                                    next = Some(child);
+                                    continue;
                                 }
-                                tasks.push(Task::Visit(key, None, shared));
+                                None => open.pop()?.close(),
                             }
                         }
                     }
                 }
-                Task::Seq(index, span) => {
-                    let RawKind::Seq(items) = &self.get(index)?.kind else {
-                        return None;
-                    };
-                    let children = out.split_off(out.len().checked_sub(items.len())?);
-                    out.push(Node::new(
-                        NodeKind::Seq(children),
-                        span,
-                        ScalarStyle::NotScalar,
-                    ));
+                None => return None,
+            };
+            // Hand the finished node to its parent, closing every parent it completes.
+            let mut node = finished;
+            loop {
+                let Some(parent) = open.last_mut() else {
+                    return Some(node);
+                };
+                parent.push(node);
+                if let Some(child) = parent.next_child() {
+                    next = Some(child);
+                    break;
                 }
-                Task::Map(index, span) => {
-                    let RawKind::Map(map) = &self.get(index)?.kind else {
-                        return None;
-                    };
-                    let per_entry = if map.as_set { 1 } else { 2 };
-                    let flat = out.split_off(out.len().checked_sub(map.entries.len() * per_entry)?);
-                    let kind = if map.as_set {
-                        NodeKind::Set(flat)
-                    } else {
-                        let mut entries = Vec::with_capacity(map.entries.len());
-                        let mut it = flat.into_iter();
-                        while let (Some(key), Some(value)) = (it.next(), it.next()) {
-                            entries.push(MapEntry { key, value });
-                        }
-                        NodeKind::Map(Box::new(Mapping {
-                            entries,
-                            duplicates: map.duplicates.clone(),
-                        }))
-                    };
-                    out.push(Node::new(kind, span, ScalarStyle::NotScalar));
-                }
+                node = open.pop()?.close();
             }
         }
-        out.pop()
+    }
+
+    /// One node of the walk: a scalar moved (or cloned) out, an alias to follow, or a
+    /// collection to open.
+    fn visit(
+        &mut self,
+        index: usize,
+        span_override: Option<Span>,
+        under_shared: bool,
+    ) -> Option<Visited> {
+        let shared = under_shared || self.shared.get(index).copied().unwrap_or(true);
+        let raw = self.nodes.get_mut(index)?;
+        let span = span_override.unwrap_or(raw.span);
+        Some(match &mut raw.kind {
+            RawKind::Leaf(kind) => {
+                let kind = if shared {
+                    kind.clone()
+                } else {
+                    std::mem::replace(kind, NodeKind::Null)
+                };
+                Visited::Node(Node::new(kind, span, raw.style))
+            }
+            RawKind::Alias(target) => Visited::Alias(*target, span),
+            RawKind::Recursive { mapping } => {
+                let kind = if *mapping {
+                    NodeKind::Map(Box::default())
+                } else {
+                    NodeKind::Seq(Vec::new())
+                };
+                Visited::Node(Node::new(kind, span, ScalarStyle::NotScalar))
+            }
+            RawKind::Seq(items) => {
+                // A shared sequence is walked again by the next alias to it.
+                let children = if shared {
+                    items.clone()
+                } else {
+                    std::mem::take(items)
+                };
+                Visited::Open(Open {
+                    built: Built::Seq(Vec::with_capacity(children.len())),
+                    children,
+                    next: 0,
+                    shared,
+                    span,
+                })
+            }
+            RawKind::Map(map) => {
+                let mut children = Vec::with_capacity(map.entries.len() * 2);
+                for &(key, value) in &map.entries {
+                    children.push(key);
+                    if !map.as_set {
+                        children.push(value);
+                    }
+                }
+                let built = if map.as_set {
+                    Built::Set(Vec::with_capacity(map.entries.len()))
+                } else {
+                    Built::Map(
+                        Box::new(Mapping {
+                            entries: Vec::with_capacity(map.entries.len()),
+                            duplicates: map.duplicates.clone(),
+                        }),
+                        None,
+                    )
+                };
+                Visited::Open(Open {
+                    children,
+                    next: 0,
+                    shared,
+                    span,
+                    built,
+                })
+            }
+        })
     }
 }
 
-/// Where a dict's keys are looked up: a linear scan while the mapping is small (most
-/// policy mappings have a handful of keys, and this saves a hash table per mapping),
-/// a hash table past that.
+enum Visited {
+    Node(Node),
+    Alias(usize, Span),
+    Open(Open),
+}
+
+/// A collection being moved out: the arena indices of its children (for a mapping, key
+/// and value alternating), how many have been handed out, and what is built so far.
+struct Open {
+    children: Vec<usize>,
+    next: usize,
+    shared: bool,
+    span: Span,
+    built: Built,
+}
+
+enum Built {
+    Seq(Vec<Node>),
+    Set(Vec<Node>),
+    /// The mapping so far, and a key waiting for its value.
+    Map(Box<Mapping>, Option<Node>),
+}
+
+impl Open {
+    fn next_child(&mut self) -> Option<(usize, Option<Span>, bool)> {
+        let child = *self.children.get(self.next)?;
+        self.next += 1;
+        Some((child, None, self.shared))
+    }
+
+    fn push(&mut self, node: Node) {
+        match &mut self.built {
+            Built::Seq(items) | Built::Set(items) => items.push(node),
+            Built::Map(mapping, pending) => match pending.take() {
+                Some(key) => mapping.entries.push(MapEntry { key, value: node }),
+                None => *pending = Some(node),
+            },
+        }
+    }
+
+    fn close(self) -> Node {
+        let kind = match self.built {
+            Built::Seq(items) => NodeKind::Seq(items),
+            Built::Set(items) => NodeKind::Set(items),
+            Built::Map(mapping, _) => NodeKind::Map(mapping),
+        };
+        Node::new(kind, self.span, ScalarStyle::NotScalar)
+    }
+}
+
+/// Where a dict's keys are looked up: a linear scan of the entries while the mapping is
+/// small (most policy mappings have a handful of keys, and this saves an allocation per
+/// mapping), a hash table past that.
 enum KeyIndex<'a> {
-    Small(Vec<(KeyId<'a>, usize)>),
+    Small,
     Large(HashMap<KeyId<'a>, usize>),
 }
 
 impl<'a> KeyIndex<'a> {
     const SMALL: usize = 16;
 
-    fn get(&self, id: &KeyId<'a>) -> Option<usize> {
+    fn get(&self, arena: &'a Arena, entries: &[(usize, usize)], id: &KeyId<'a>) -> Option<usize> {
         match self {
-            KeyIndex::Small(pairs) => pairs.iter().find(|(k, _)| k == id).map(|&(_, at)| at),
+            KeyIndex::Small => entries
+                .iter()
+                .position(|&(key, _)| arena.key_id(key).as_ref() == Some(id)),
             KeyIndex::Large(map) => map.get(id).copied(),
         }
     }
 
-    fn insert(&mut self, id: KeyId<'a>, at: usize) {
+    /// Record that `entries` (already holding it) has a new last entry with key `id`.
+    fn insert(&mut self, arena: &'a Arena, entries: &[(usize, usize)], id: KeyId<'a>) {
         match self {
-            KeyIndex::Small(pairs) if pairs.len() < Self::SMALL => pairs.push((id, at)),
-            KeyIndex::Small(pairs) => {
-                let mut map: HashMap<KeyId<'a>, usize> = pairs.drain(..).collect();
-                map.insert(id, at);
+            KeyIndex::Small if entries.len() <= Self::SMALL => {}
+            KeyIndex::Small => {
+                let map = entries
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(at, &(key, _))| Some((arena.key_id(key)?, at)))
+                    .collect();
                 *self = KeyIndex::Large(map);
             }
             KeyIndex::Large(map) => {
-                map.insert(id, at);
+                map.insert(id, entries.len() - 1);
             }
         }
     }
@@ -320,10 +407,11 @@ pub(super) fn build_dict(
     arena: &Arena,
     pairs: impl IntoIterator<Item = (usize, usize, bool)>,
 ) -> (Vec<(usize, usize)>, Vec<DuplicateKey>, Vec<usize>) {
-    let mut entries: Vec<(usize, usize)> = Vec::new();
+    let pairs = pairs.into_iter();
+    let mut entries: Vec<(usize, usize)> = Vec::with_capacity(pairs.size_hint().0);
     // Span of the first key written in the mapping itself, per entry.
-    let mut first_own: Vec<Option<Span>> = Vec::new();
-    let mut index = KeyIndex::Small(Vec::new());
+    let mut first_own: Vec<Option<Span>> = Vec::with_capacity(pairs.size_hint().0);
+    let mut index = KeyIndex::Small;
     let mut duplicates = Vec::new();
     let mut unhashable = Vec::new();
     for (key, value, merged) in pairs {
@@ -331,7 +419,7 @@ pub(super) fn build_dict(
             unhashable.push(key);
             continue;
         };
-        if let Some(at) = index.get(&id) {
+        if let Some(at) = index.get(arena, &entries, &id) {
             if let Some(slot) = entries.get_mut(at) {
                 // Python keeps the first key object and replaces the value. The entry
                 // takes the last key node (its span is the one that took effect) unless
@@ -356,8 +444,8 @@ pub(super) fn build_dict(
                 }
             }
         } else {
-            index.insert(id, entries.len());
             entries.push((key, value));
+            index.insert(arena, &entries, id);
             first_own.push((!merged).then(|| arena.span(key)));
         }
     }
