@@ -35,9 +35,13 @@ pub(super) fn first_action_only(
         }
     }
     // The substring scan reads the whole subject; it can only improve on a match found
-    // already when one of its rules comes first.
+    // already when one of its rules comes first. Without substring patterns the whole
+    // subject is not even built (a call no rule decides built it for an empty scan).
     let substrings = &automaton.substrings;
-    if best.is_some_and(|best| substrings.first_rule().is_none_or(|first| first >= best)) {
+    let Some(first) = substrings.first_rule() else {
+        return best;
+    };
+    if best.is_some_and(|best| first >= best) {
         return best;
     }
     best.into_iter()
