@@ -119,10 +119,10 @@ pub fn folded_subject(tool: &str, method: &str) -> String {
 /// Most tools are already folded: ASCII, no uppercase letter, no `:`. For those the
 /// tool segment is the tool and what follows it is the method, both borrowed from the
 /// call, so a policy whose rules all name their tool decides without copying or folding
-/// a byte (at 10 rules the copy and fold were a third of a decision). The whole subject
-/// is built on first use, once per call however many automata walk it, in a stack
-/// buffer that spills to the heap for long subjects; a tool that needs folding (or holds
-/// a `:`) builds it up front, since its segment and method part are read from it.
+/// a byte (at 10 rules the copy and fold were nearly a third of a decision). The whole
+/// subject is built on first use, once per call however many automata walk it, in a
+/// stack buffer that spills to the heap for long subjects; a tool that needs folding (or
+/// holds a `:`) builds it at the first read of its segment, which is cut from it.
 #[derive(Clone)]
 pub struct FoldedSubject<'a> {
     tool: &'a str,
