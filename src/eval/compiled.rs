@@ -242,7 +242,7 @@ struct GatedSearch<'p, 'r> {
     decided: Option<&'p Rule>,
     skipped_by_resource: bool,
     /// For per-rule chunks, whose action gates are checked here.
-    subject: &'r FoldedSubject,
+    subject: &'r FoldedSubject<'r>,
 }
 
 impl GatedSearch<'_, '_> {

@@ -115,28 +115,106 @@ pub fn folded_subject(tool: &str, method: &str) -> String {
     }
 }
 
-/// [`folded_subject`] as bytes, built once per decision: the compiled evaluator runs
-/// several automata over the same subject (the tool's DFAs, the shared ones, the
-/// substring scanner), and folding it once into a stack buffer is cheaper than folding
-/// it again in each walk. Subjects longer than the buffer spill to the heap. The tool
-/// segment's length is found while folding and kept, so the tool lookup and the
-/// per-tool walks (which read only what follows `tool:`) do not search for the `:`
-/// again; at 10 rules that search, done three times per call, was a tenth of a decision.
+/// The folded subject of one call, as the compiled evaluator reads it: the tool segment
+/// (for the tool lookup), what follows it (for the tool's own automata) and, only when
+/// some automaton reads it, the whole [`folded_subject`].
+///
+/// Most tools are already folded: ASCII, no uppercase letter, no `:`. For those the
+/// tool segment is the tool and what follows it is the method, both borrowed from the
+/// call, so a policy whose rules all name their tool decides without copying or folding
+/// a byte (at 10 rules the copy and fold were nearly a third of a decision). The whole
+/// subject is built on first use, once per call however many automata walk it, in a
+/// stack buffer that spills to the heap for long subjects; a tool that needs folding (or
+/// holds a `:`) builds it at the first read of its segment, which is cut from it.
 #[derive(Clone)]
-pub struct FoldedSubject {
-    inline: [u8; FoldedSubject::INLINE],
+pub struct FoldedSubject<'a> {
+    tool: &'a str,
+    method: &'a str,
+    /// The tool is its own folded tool segment (see the type's comment).
+    plain: bool,
+    whole: std::cell::OnceCell<WholeSubject>,
+}
+
+/// The tool bytes that keep a tool from being its own folded tool segment: non-ASCII
+/// (folding may change them), ASCII uppercase letters and `:`.
+static NOT_PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte >= 0x80 || (byte as u8).is_ascii_uppercase() || byte == b':' as usize;
+        byte += 1;
+    }
+    table
+};
+
+impl<'a> FoldedSubject<'a> {
+    pub fn new(tool: &'a str, method: &'a str) -> FoldedSubject<'a> {
+        // A table read per byte: three range tests per byte were most of a short
+        // tool's cost.
+        let plain = !tool.bytes().any(|b| NOT_PLAIN[usize::from(b)]);
+        FoldedSubject {
+            tool,
+            method,
+            plain,
+            whole: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn whole(&self) -> &WholeSubject {
+        self.whole
+            .get_or_init(|| WholeSubject::new(self.tool, self.method))
+    }
+
+    /// The whole folded subject, `tool:method` with the tool segment folded (built on
+    /// first use).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.whole().as_bytes()
+    }
+
+    /// The folded tool segment: the bytes before the first `:` (which the subject
+    /// always has, between the tool and the method).
+    pub fn tool_segment(&self) -> &[u8] {
+        if self.plain {
+            return self.tool.as_bytes();
+        }
+        let whole = self.whole();
+        whole.as_bytes().get(..whole.segment).unwrap_or(&[])
+    }
+
+    /// What follows the tool segment and its `:`: the method part, as the per-tool
+    /// automata read it.
+    pub fn after_tool(&self) -> &[u8] {
+        if self.plain {
+            return self.method.as_bytes();
+        }
+        let whole = self.whole();
+        whole.as_bytes().get(whole.segment + 1..).unwrap_or(&[])
+    }
+
+    /// The subject as text (it is UTF-8 by construction; the check is for the type).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+/// [`folded_subject`] as bytes, in a stack buffer that spills to the heap past its
+/// size. The tool segment's length is found while folding and kept, so neither the tool
+/// lookup nor the per-tool walks search for the `:` again.
+#[derive(Clone)]
+struct WholeSubject {
+    inline: [u8; WholeSubject::INLINE],
     len: usize,
     /// Bytes before the first `:` of the folded subject (the subject always has one).
     segment: usize,
     spilled: Vec<u8>,
 }
 
-impl FoldedSubject {
+impl WholeSubject {
     const INLINE: usize = 192;
 
-    pub fn new(tool: &str, method: &str) -> FoldedSubject {
-        let mut subject = FoldedSubject {
-            inline: [0; FoldedSubject::INLINE],
+    fn new(tool: &str, method: &str) -> WholeSubject {
+        let mut subject = WholeSubject {
+            inline: [0; WholeSubject::INLINE],
             len: 0,
             segment: 0,
             spilled: Vec::new(),
@@ -199,33 +277,16 @@ impl FoldedSubject {
         }
     }
 
-    pub fn as_bytes(&self) -> &[u8] {
+    fn as_bytes(&self) -> &[u8] {
         if self.spilled.is_empty() {
             self.inline.get(..self.len).unwrap_or(&[])
         } else {
             &self.spilled
         }
     }
-
-    /// The folded tool segment: the bytes before the first `:` (which the subject
-    /// always has, between the tool and the method).
-    pub fn tool_segment(&self) -> &[u8] {
-        self.as_bytes().get(..self.segment).unwrap_or(&[])
-    }
-
-    /// What follows the tool segment and its `:`: the method part, as the per-tool
-    /// automata read it.
-    pub fn after_tool(&self) -> &[u8] {
-        self.as_bytes().get(self.segment + 1..).unwrap_or(&[])
-    }
-
-    /// The subject as text (it is UTF-8 by construction; the check is for the type).
-    pub fn as_str(&self) -> &str {
-        std::str::from_utf8(self.as_bytes()).unwrap_or("")
-    }
 }
 
-impl std::fmt::Debug for FoldedSubject {
+impl std::fmt::Debug for FoldedSubject<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("FoldedSubject")
             .field(&self.as_str())
@@ -290,9 +351,17 @@ mod tests {
             ("Ab:Äc", "m"),
             (":Tool", "Ä"),
             ("ÄB:C", "d"),
+            ("tool0", "delete_x"),
+            ("bash", "Sudo LS"),
+            ("tool-9_x.y", ""),
         ] {
+            // The parts first, before anything builds the whole subject (the order an
+            // action-only decision reads them in), then the whole, then the parts again.
             let subject = FoldedSubject::new(tool, method);
+            let (segment, rest) = (subject.tool_segment(), subject.after_tool());
             assert_eq!(subject.as_str(), folded_subject(tool, method));
+            assert_eq!(subject.tool_segment(), segment);
+            assert_eq!(subject.after_tool(), rest);
             let expected_tool = folded_subject(tool, method)
                 .split(':')
                 .next()

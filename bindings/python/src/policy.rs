@@ -117,6 +117,7 @@ impl Policy {
     }
 
     /// The Python object for a decision: the rule's interned one, or a new one.
+    #[inline]
     fn object(
         &self,
         py: Python<'_>,
