@@ -92,28 +92,11 @@ fn bracket_inner(input: &str) -> IResult<&str, &str> {
 impl Glob {
     /// Parses `text`. Every string is a pattern: this cannot fail.
     pub fn parse(text: &str) -> Glob {
-        let mut items: Vec<GlobItem> = Vec::new();
-        let mut spans: Vec<Range<usize>> = Vec::new();
-        let mut rest = text;
-        while !rest.is_empty() {
-            let start = text.len() - rest.len();
-            let (remaining, token) = match token(rest) {
-                Ok(parsed) => parsed,
-                // Unreachable: the last two alternatives of `token` accept any non-empty
-                // input. Staying total costs nothing, and one character taken literally
-                // is what translate's `re.escape(c)` default would do with it.
-                Err(_) => {
-                    let len = rest.chars().next().map_or(rest.len(), char::len_utf8);
-                    (
-                        rest.get(len..).unwrap_or_default(),
-                        Token::Text(rest.get(..len).unwrap_or(rest)),
-                    )
-                }
-            };
-            let end = text.len() - remaining.len();
-            push_item(&mut items, &mut spans, item_of(token), start..end);
-            rest = remaining;
-        }
+        let (items, spans) = if text.contains('[') {
+            tokenize(text)
+        } else {
+            tokenize_without_brackets(text)
+        };
         let atoms = atoms_of(&items);
         Glob {
             source: text.to_owned(),
@@ -227,6 +210,62 @@ impl Glob {
     }
 }
 
+type Tokenized = (Vec<GlobItem>, Vec<Range<usize>>);
+
+/// The grammar's tokenizer ([`token`]) applied item by item, literal runs merged.
+fn tokenize(text: &str) -> Tokenized {
+    let mut items: Vec<GlobItem> = Vec::new();
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = text.len() - rest.len();
+        let (remaining, token) = match token(rest) {
+            Ok(parsed) => parsed,
+            // Unreachable: the last two alternatives of `token` accept any non-empty
+            // input. Staying total costs nothing, and one character taken literally
+            // is what translate's `re.escape(c)` default would do with it.
+            Err(_) => {
+                let len = rest.chars().next().map_or(rest.len(), char::len_utf8);
+                (
+                    rest.get(len..).unwrap_or_default(),
+                    Token::Text(rest.get(..len).unwrap_or(rest)),
+                )
+            }
+        };
+        let end = text.len() - remaining.len();
+        push_item(&mut items, &mut spans, item_of(token), start..end);
+        rest = remaining;
+    }
+    (items, spans)
+}
+
+/// The same items for a pattern without `[` (nearly every tool pattern): only `*` runs,
+/// `?` and the literal text between them, found in one pass without the combinators.
+/// The unit tests compare it with [`tokenize`].
+fn tokenize_without_brackets(text: &str) -> Tokenized {
+    let mut items: Vec<GlobItem> = Vec::with_capacity(4);
+    let mut spans: Vec<Range<usize>> = Vec::with_capacity(4);
+    let mut literal_start = 0;
+    for (at, c) in text.char_indices() {
+        let item = match c {
+            '*' => GlobItem::Star,
+            '?' => GlobItem::AnyChar,
+            _ => continue,
+        };
+        if literal_start < at {
+            let literal = GlobItem::Literal(text[literal_start..at].to_owned());
+            push_item(&mut items, &mut spans, literal, literal_start..at);
+        }
+        push_item(&mut items, &mut spans, item, at..at + 1);
+        literal_start = at + 1;
+    }
+    if literal_start < text.len() {
+        let literal = GlobItem::Literal(text[literal_start..].to_owned());
+        push_item(&mut items, &mut spans, literal, literal_start..text.len());
+    }
+    (items, spans)
+}
+
 fn item_of(token: Token<'_>) -> GlobItem {
     match token {
         Token::Stars => GlobItem::Star,
@@ -289,6 +328,28 @@ mod tests {
 
     fn lit(text: &str) -> GlobItem {
         GlobItem::Literal(text.to_owned())
+    }
+
+    #[test]
+    fn the_bracket_free_tokenizer_agrees_with_the_grammar() {
+        for text in [
+            "",
+            "*",
+            "**",
+            "?",
+            "a",
+            "Bash:*",
+            "*secret*",
+            "a??b",
+            "*:*",
+            "x***y?z*",
+            "ß*é?",
+            "tool:get_*",
+            "?*?",
+            "a b:c d",
+        ] {
+            assert_eq!(tokenize_without_brackets(text), tokenize(text), "{text:?}");
+        }
     }
 
     #[test]
