@@ -242,12 +242,21 @@ where
     /// A sequence entry's content, on the line of its `-`: a compact mapping, a flow
     /// collection or a scalar.
     fn entry(&mut self, at: usize, column: usize, indent: usize) -> Step<Next> {
+        self.inline_node(at, Some((column, indent)))
+    }
+
+    /// A node that starts on the current line: a flow collection or a scalar, or, where
+    /// `compact` allows one (a sequence entry: its column and the sequence's indent), a
+    /// block mapping whose first key is here. A mapping value cannot be a mapping on
+    /// its key's line (`a: b: c`), so there a key is left to saphyr.
+    fn inline_node(&mut self, at: usize, compact: Option<(usize, usize)>) -> Step<Next> {
         match self.byte(at) {
             b'[' | b'{' => self.inline_flow(at),
             _ if self.entry_dash(at) => Err(Stop::Unsupported),
             _ => {
                 let scalar = self.block_scalar(at)?;
                 if self.byte(self.pos) == b':' {
+                    let (column, indent) = compact.ok_or(Stop::Unsupported)?;
                     return self.block_collection(at, column, Some(indent));
                 }
                 self.emit_scalar(scalar)?;
@@ -318,18 +327,7 @@ where
                 _ => Err(Stop::Unsupported),
             };
         }
-        match self.byte(at) {
-            b'[' | b'{' => self.inline_flow(at),
-            _ if self.entry_dash(at) => Err(Stop::Unsupported),
-            _ => {
-                let scalar = self.block_scalar(at)?;
-                if self.byte(self.pos) == b':' {
-                    return Err(Stop::Unsupported);
-                }
-                self.emit_scalar(scalar)?;
-                self.after_inline_value()
-            }
-        }
+        self.inline_node(at, None)
     }
 
     /// A flow collection written on one line in block context, and nothing after it but
