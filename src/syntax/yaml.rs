@@ -27,9 +27,11 @@ mod scalars;
 mod tabs;
 
 use super::{Limits, Parsed};
+
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, YAML_SYNTAX};
 use crate::source::Span;
+pub(super) use fast::agrees_with_saphyr as fast_reader_agrees;
 
 /// Parse one YAML document within `limits`.
 ///

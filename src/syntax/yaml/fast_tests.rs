@@ -6,49 +6,14 @@
 
 use std::path::Path;
 
-use saphyr_parser::{Event, Parser};
-
-use super::{Stop, read};
-
-type Events<'t> = Vec<(Event<'t>, usize, usize)>;
-
-fn saphyr_events(text: &str) -> Option<Events<'_>> {
-    let mut parser = Parser::new_from_str(text);
-    let mut events = Vec::new();
-    while let Some(next) = parser.next_event() {
-        let (event, span) = next.ok()?;
-        match event {
-            Event::StreamEnd => break,
-            Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
-            event => events.push((event, span.start.index(), span.end.index())),
-        }
-    }
-    Some(events)
-}
-
-fn fast_events(text: &str) -> Option<Events<'_>> {
-    let mut events = Vec::new();
-    let outcome = read(text, |event, start, end| {
-        events.push((event, start, end));
-        Ok(())
-    });
-    match outcome {
-        Ok(()) => Some(events),
-        Err(Stop::Unsupported) => None,
-        Err(Stop::Refused) => unreachable!("the test sink refuses nothing"),
-    }
-}
+use super::agrees_with_saphyr;
 
 /// Whether the fast reader accepted `text`; panics if it disagrees with saphyr.
 fn agrees(text: &str) -> bool {
-    let Some(fast) = fast_events(text) else {
-        return false;
-    };
-    let Some(reference) = saphyr_events(text) else {
-        panic!("the fast reader accepted a document saphyr refuses:\n{text}");
-    };
-    assert_eq!(fast, reference, "events differ on:\n{text}");
-    true
+    match agrees_with_saphyr(text) {
+        Ok(read) => read,
+        Err(difference) => panic!("{difference}\non:\n{text}"),
+    }
 }
 
 fn yaml_files(dir: &Path, out: &mut Vec<String>) {
