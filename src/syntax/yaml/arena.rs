@@ -68,7 +68,7 @@ pub(super) enum KeyId<'a> {
     Nan,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Arena {
     nodes: Vec<Raw>,
     /// Nodes reachable more than once (anchored, or merged into another mapping):
@@ -194,43 +194,35 @@ impl Arena {
     /// span, so a diagnostic about `deny: *patterns` points at the alias written there.
     pub(super) fn materialize(mut self, root: usize) -> Option<Node> {
         let mut open: Vec<Open> = Vec::with_capacity(16);
-        let mut next = Some((root, None, false));
+        let mut current = (root, None, false);
         loop {
-            let finished = match next.take() {
-                Some((index, span_override, under_shared)) => {
-                    match self.visit(index, span_override, under_shared)? {
-                        Visited::Node(node) => node,
-                        Visited::Alias(target, span) => {
-                            next = Some((target, Some(span), true));
-                            continue;
-                        }
-                        Visited::Open(collection) => {
-                            open.push(collection);
-                            match open.last_mut().and_then(Open::next_child) {
-                                Some(child) => {
-                                    next = Some(child);
-                                    continue;
-                                }
-                                None => open.pop()?.close(),
-                            }
-                        }
-                    }
+            let (index, span_override, under_shared) = current;
+            let mut node = match self.visit(index, span_override, under_shared)? {
+                Visited::Node(node) => node,
+                Visited::Alias(target, span) => {
+                    current = (target, Some(span), true);
+                    continue;
                 }
-                None => return None,
+                Visited::Open(mut collection) => match collection.next_child() {
+                    Some(child) => {
+                        open.push(collection);
+                        current = child;
+                        continue;
+                    }
+                    None => collection.close(),
+                },
             };
             // Hand the finished node to its parent, closing every parent it completes.
-            let mut node = finished;
-            loop {
+            current = loop {
                 let Some(parent) = open.last_mut() else {
                     return Some(node);
                 };
                 parent.push(node);
                 if let Some(child) = parent.next_child() {
-                    next = Some(child);
-                    break;
+                    break child;
                 }
                 node = open.pop()?.close();
-            }
+            };
         }
     }
 

@@ -121,7 +121,8 @@ where
     }
 
     fn skip_spaces(&self, mut at: usize) -> usize {
-        while self.byte(at) == b' ' && !self.at_end(at) {
+        // `byte` reads past the end as a line break, which stops the loop there.
+        while self.byte(at) == b' ' {
             at += 1;
         }
         at
