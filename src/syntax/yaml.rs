@@ -18,6 +18,7 @@
 mod arena;
 mod builder;
 mod collections;
+mod direct;
 mod errors;
 mod fast;
 mod offsets;
@@ -31,7 +32,14 @@ use super::{Limits, Parsed};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::syntax::{LIMIT_EXCEEDED, YAML_SYNTAX};
 use crate::source::Span;
-pub(super) use fast::agrees_with_saphyr as fast_reader_agrees;
+
+/// The fast reader against saphyr, and the direct builder against the arena builder, on
+/// `text` (see [`super::fast_yaml_reader_agrees`]).
+pub(super) fn fast_reader_agrees(text: &str) -> Result<bool, String> {
+    let read = fast::agrees_with_saphyr(text)?;
+    direct::agrees_with_arena(text)?;
+    Ok(read)
+}
 
 /// Parse one YAML document within `limits`.
 ///

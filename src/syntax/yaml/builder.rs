@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, Tag};
 
 use super::arena::{Arena, Raw, RawKind};
+use super::direct;
 use super::errors::{self, OpenFlow};
 use super::fast;
 use super::offsets::Offsets;
@@ -133,16 +134,10 @@ fn run(
     prepared: &str,
     joined: &[usize],
 ) -> Result<Parsed, Box<Diagnostic>> {
-    if joined.is_empty() {
-        let mut builder = Builder::new(text, body, base, limits, false);
-        let read = fast::read(prepared, |event, start, end| {
-            builder.on_event(event, start, end)
-        });
-        // Anything the fast reader gives up on, and any refusal (whose wording and
-        // position must be saphyr's), is read again from the start by saphyr.
-        if read.is_ok() {
-            return Ok(builder.finish());
-        }
+    if joined.is_empty()
+        && let Some(parsed) = read_fast(text, body, base, limits, prepared)
+    {
+        return Ok(parsed);
     }
     let mut builder = Builder::new(text, body, base, limits, !joined.is_empty());
     let mut parser = Parser::new_from_str(prepared);
@@ -170,6 +165,41 @@ fn run(
         ));
     }
     Ok(builder.finish())
+}
+
+/// The fast reader's reading of the document, if it can read it and a builder accepts
+/// it: the direct builder where the document needs no arena, the arena builder where it
+/// does. `None` sends the document to saphyr, whose reading words every refusal.
+fn read_fast(
+    text: &str,
+    body: &str,
+    base: usize,
+    limits: &Limits,
+    prepared: &str,
+) -> Option<Parsed> {
+    match direct::build(text, body, base, limits, prepared) {
+        Ok(parsed) => return Some(parsed),
+        // The reader itself gave up, which it would do again with the arena builder.
+        Err(fast::Stop::Unsupported) => return None,
+        Err(fast::Stop::Refused) => {}
+    }
+    read_fast_with_arena(text, body, base, limits, prepared)
+}
+
+/// The fast reader's events built by the arena builder; `None` if either refuses.
+pub(super) fn read_fast_with_arena(
+    text: &str,
+    body: &str,
+    base: usize,
+    limits: &Limits,
+    prepared: &str,
+) -> Option<Parsed> {
+    let mut builder = Builder::new(text, body, base, limits, false);
+    fast::read(prepared, |event, start, end| {
+        builder.on_event(event, start, end)
+    })
+    .ok()?;
+    Some(builder.finish())
 }
 
 pub(super) fn failed(diagnostics: Vec<Diagnostic>) -> Parsed {

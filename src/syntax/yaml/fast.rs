@@ -23,8 +23,6 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, ScalarStyle};
 
-use super::builder::Outcome;
-
 /// Nesting this reader follows before it hands the document to saphyr (which applies the
 /// configured depth limit with its own diagnostic).
 const MAX_DEPTH: usize = 64;
@@ -45,9 +43,9 @@ type Step<T = ()> = Result<T, Stop>;
 /// Read `text` (the document saphyr would read) and hand every event, with its start and
 /// end character index, to `sink`. Stream and document end events are not produced: the
 /// builder does nothing with them.
-pub(super) fn read<'t, F>(text: &'t str, sink: F) -> Step
+pub(super) fn read<'t, F, E>(text: &'t str, sink: F) -> Step
 where
-    F: FnMut(Event<'t>, usize, usize) -> Outcome<()>,
+    F: FnMut(Event<'t>, usize, usize) -> Result<(), E>,
 {
     let bytes = text.as_bytes();
     // One pass over the bytes settles the cases the reader would otherwise meet
@@ -92,9 +90,9 @@ struct Scalar<'t> {
 /// and column, or `None` at the end of the document.
 type Next = Option<(usize, usize)>;
 
-impl<'t, F> Reader<'t, F>
+impl<'t, F, E> Reader<'t, F>
 where
-    F: FnMut(Event<'t>, usize, usize) -> Outcome<()>,
+    F: FnMut(Event<'t>, usize, usize) -> Result<(), E>,
 {
     fn emit(&mut self, event: Event<'t>, start: usize, end: usize) -> Step {
         (self.sink)(event, start, end).map_err(|_| Stop::Refused)
@@ -604,7 +602,7 @@ pub(in crate::syntax) fn agrees_with_saphyr(text: &str) -> Result<bool, String> 
     let mut fast = Vec::new();
     let read = read(text, |event, start, end| {
         fast.push((event, start, end));
-        Ok(())
+        Ok::<(), std::convert::Infallible>(())
     });
     if read.is_err() {
         return Ok(false);

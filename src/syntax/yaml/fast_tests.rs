@@ -1,5 +1,7 @@
 //! The fast reader against saphyr: on every document the fast reader accepts, both must
 //! produce the same events with the same character spans, and saphyr must accept it too.
+//! And the direct builder against the arena builder: on every document the direct
+//! builder accepts, both must build the same tree.
 //! The corpus is every YAML fixture, the PyYAML oracle's documents, the fuzz seeds, and
 //! generated documents built from the constructs the fast reader handles, written with
 //! random indentation, spacing and comments so that most of them are subtly invalid.
@@ -7,11 +9,21 @@
 use std::path::Path;
 
 use super::agrees_with_saphyr;
+use crate::syntax::yaml::direct::agrees_with_arena;
 
 /// Whether the fast reader accepted `text`; panics if it disagrees with saphyr.
 fn agrees(text: &str) -> bool {
     match agrees_with_saphyr(text) {
         Ok(read) => read,
+        Err(difference) => panic!("{difference}\non:\n{text}"),
+    }
+}
+
+/// Whether the direct builder built `text`; panics if the arena builder built it
+/// differently.
+fn builds_alike(text: &str) -> bool {
+    match agrees_with_arena(text) {
+        Ok(built) => built,
         Err(difference) => panic!("{difference}\non:\n{text}"),
     }
 }
@@ -49,10 +61,16 @@ fn agrees_with_saphyr_on_every_fixture_and_seed() {
     }
     let accepted = documents.iter().filter(|d| agrees(d)).count();
     // The fast reader must actually read the ordinary policies, or this test proves
-    // nothing about it.
+    // nothing about it; and so must the direct builder.
     assert!(
         accepted >= 60,
         "the fast reader read only {accepted} of {} documents",
+        documents.len()
+    );
+    let built = documents.iter().filter(|d| builds_alike(d)).count();
+    assert!(
+        built >= 50,
+        "the direct builder built only {built} of {} documents",
         documents.len()
     );
 }
@@ -63,6 +81,7 @@ fn reads_the_shapes_policies_use() {
                 when:\n      n: {op: gt, value: 1}\n  - deny: x\nlast:\n- q\n- r: 1\n  s: 2\n\
                 e: [ ]\nf: {}\ng: [a , b ]  # c\nh: 'it''s'  # c\nk : -1\n";
     assert!(agrees(text));
+    assert!(builds_alike(text));
 }
 
 /// A small deterministic generator: documents are built from a seed, so a failure
@@ -151,7 +170,10 @@ fn block(rng: &mut Rng, out: &mut Vec<String>, indent: usize, depth: usize) {
         } else {
             format!(
                 "{}: ",
-                rng.pick(&["id", "deny", "'allow'", "\"when\"", "k v", "-x", "a:b"])
+                rng.pick(&[
+                    "id", "deny", "'allow'", "\"when\"", "k v", "-x", "a:b", "1", "on", "<<",
+                    "'<<'", "=", "~",
+                ])
             )
         };
         if depth < 3 && !key.is_empty() && rng.below(3) == 0 {
@@ -198,16 +220,48 @@ fn generated(seed: u64) -> String {
 
 #[test]
 fn agrees_with_saphyr_on_generated_documents() {
-    let mut accepted = 0;
+    let (mut accepted, mut built) = (0, 0);
     for seed in 0..20_000u64 {
-        if agrees(&generated(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15))) {
+        let text = generated(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        if agrees(&text) {
             accepted += 1;
         }
+        if builds_alike(&text) {
+            built += 1;
+        }
     }
+    assert!(built > 1_000, "the direct builder built {built} of 20,000");
     // Enough of them are read by the fast reader (and compared) to mean something, and
     // enough are not (the mutations work).
     assert!(
         accepted > 2_000 && accepted < 18_000,
         "{accepted} of 20,000 read"
     );
+}
+
+#[test]
+fn the_direct_builder_keeps_dict_semantics_past_the_scanned_size() {
+    // 40 distinct keys with every fifth written again later, so repetitions are found
+    // both by the scan and by the hash table that replaces it past 16 entries.
+    let mut text = String::from("m:\n");
+    for i in 0..40 {
+        text.push_str(&format!("  k{i}: {i}\n"));
+        if i % 5 == 4 {
+            text.push_str(&format!("  k{}: 'again {i}'\n", i / 2));
+        }
+    }
+    text.push_str("  k3: last\n");
+    assert!(builds_alike(&text));
+    assert!(builds_alike("a: 1\nb: 2\na: 3\n"));
+    // Keys the direct builder leaves to the arena builder.
+    for declined in [
+        "1: a\n",
+        "on: a\n",
+        "<<: {a: 1}\n",
+        "a:\n",
+        "x: &a 1\n",
+        "x: !!str 1\n",
+    ] {
+        assert!(!builds_alike(declined), "{declined:?}");
+    }
 }

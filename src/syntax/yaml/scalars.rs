@@ -338,7 +338,7 @@ impl Builder<'_> {
 /// comment were part of the value. The text is scanned from the opening quote with the
 /// style's escapes (`''` in single quotes, a backslash in double quotes); a span that
 /// does not start at a quote is left as the parser gave it.
-fn quoted_span(text: &str, span: Span, style: YamlStyle) -> Span {
+pub(super) fn quoted_span(text: &str, span: Span, style: YamlStyle) -> Span {
     let Some(rest) = text.get(span.start..span.end) else {
         return span;
     };
