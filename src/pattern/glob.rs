@@ -7,7 +7,9 @@
 //! which replays CPython's rewrite; matching lives in [`super::matcher`] and the regex
 //! lowering in [`super::hir`].
 
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use nom::{
     IResult, Parser,
@@ -45,12 +47,34 @@ pub enum GlobItem {
 }
 
 /// A parsed glob pattern (the dialect of CPython 3.11 `fnmatch.fnmatchcase`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub struct Glob {
     source: String,
     items: Vec<GlobItem>,
     spans: Vec<Range<usize>>,
-    atoms: Vec<Atom>,
+    /// The reference matcher's atoms, built on the first [`Glob::matches`]: loading a
+    /// policy parses every pattern, but only the interpreter matches with them (the
+    /// compiled evaluator and the analyzer read the items), and building one atom per
+    /// literal character for 10,000 patterns was a tenth of loading.
+    atoms: OnceLock<Vec<Atom>>,
+}
+
+// Equality and hashing read what the pattern is; the atoms are derived from the items
+// and may or may not have been built yet.
+impl PartialEq for Glob {
+    fn eq(&self, other: &Glob) -> bool {
+        self.source == other.source && self.items == other.items && self.spans == other.spans
+    }
+}
+
+impl Eq for Glob {}
+
+impl Hash for Glob {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.source.hash(state);
+        self.items.hash(state);
+        self.spans.hash(state);
+    }
 }
 
 /// What the tokenizer sees, before bracket expressions are given meaning.
@@ -97,12 +121,11 @@ impl Glob {
         } else {
             tokenize_without_brackets(text)
         };
-        let atoms = atoms_of(&items);
         Glob {
             source: text.to_owned(),
             items,
             spans,
-            atoms,
+            atoms: OnceLock::new(),
         }
     }
 
@@ -206,7 +229,8 @@ impl Glob {
         // Every match starts with the leading literal, and one comparison of it rejects
         // most subjects: an interpreter walking 10,000 rules (`Bash:op123_*`, ...) spends
         // its time here, and the atom-by-atom scan would read the shared prefix of each.
-        subject.starts_with(self.literal_prefix()) && match_atoms(&self.atoms, subject)
+        subject.starts_with(self.literal_prefix())
+            && match_atoms(self.atoms.get_or_init(|| atoms_of(&self.items)), subject)
     }
 }
 

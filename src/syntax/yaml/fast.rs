@@ -53,10 +53,7 @@ where
     // return, a control character (saphyr refuses those the fuzz target found) or a
     // multi-byte character (so character indices are byte indices). `&`, `*`, `!`, `|` and `>` are text inside a
     // scalar (`'*secret*'`) and are refused only where a token starts.
-    if !bytes
-        .iter()
-        .all(|&b| b == b'\n' || (b' '..=b'~').contains(&b))
-    {
+    if !super::reader::all_bytes(bytes, |b| b == b'\n' || (b' '..=b'~').contains(&b)) {
         return Err(Stop::Unsupported);
     }
     let mut reader = Reader {

@@ -38,13 +38,24 @@ pub(super) fn is_pyyaml_break(c: char) -> bool {
 /// The first character PyYAML refuses, with its byte offset.
 pub(super) fn first_unacceptable(text: &str) -> Option<(usize, char)> {
     // Nearly every policy is printable ASCII, which one byte scan confirms.
-    if text
-        .bytes()
-        .all(|b| matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~'))
-    {
+    if all_bytes(text.as_bytes(), |b| {
+        matches!(b, b'\t' | b'\n' | b'\r' | b' '..=b'~')
+    }) {
         return None;
     }
     text.char_indices().find(|&(_, c)| !is_acceptable(c))
+}
+
+/// Whether every byte of `bytes` satisfies `accept`, read in blocks of 64 with no exit
+/// inside a block, which the compiler turns into vector instructions: loading scans
+/// the whole document twice this way (here and in the fast reader), and the byte-by-byte
+/// `all` with its early exit was a tenth of loading a large policy.
+pub(super) fn all_bytes(bytes: &[u8], accept: impl Fn(u8) -> bool) -> bool {
+    let mut blocks = bytes.chunks_exact(64);
+    let blocks_pass = blocks
+        .by_ref()
+        .all(|block| block.iter().fold(true, |ok, &b| ok & accept(b)));
+    blocks_pass && blocks.remainder().iter().all(|&b| accept(b))
 }
 
 /// The position PyYAML reports for a byte offset: the index of the character in the
@@ -321,6 +332,21 @@ fn directive_diagnostic(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_block_scan_agrees_with_a_byte_scan() {
+        let printable = |b: u8| b == b'\n' || (b' '..=b'~').contains(&b);
+        // One refused byte at every position of texts around the block size, and none.
+        for len in [0, 1, 63, 64, 65, 127, 128, 129, 200] {
+            let clean = vec![b'a'; len];
+            assert!(all_bytes(&clean, printable));
+            for at in 0..len {
+                let mut text = clean.clone();
+                text[at] = b'\t';
+                assert!(!all_bytes(&text, printable), "{len} {at}");
+            }
+        }
+    }
 
     #[test]
     fn acceptable_characters_are_pyyaml_printable() {
