@@ -116,13 +116,18 @@ fn bracket_inner(input: &str) -> IResult<&str, &str> {
 impl Glob {
     /// Parses `text`. Every string is a pattern: this cannot fail.
     pub fn parse(text: &str) -> Glob {
+        Glob::parse_owned(text.to_owned())
+    }
+
+    /// [`Glob::parse`] of a text the caller already owns, which the glob keeps.
+    pub fn parse_owned(text: String) -> Glob {
         let (items, spans) = if text.contains('[') {
-            tokenize(text)
+            tokenize(&text)
         } else {
-            tokenize_without_brackets(text)
+            tokenize_without_brackets(&text)
         };
         Glob {
-            source: text.to_owned(),
+            source: text,
             items,
             spans,
             atoms: OnceLock::new(),

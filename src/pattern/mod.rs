@@ -74,7 +74,7 @@ impl ToolPattern {
     /// text alike; the method segment is left exactly as written.
     pub fn new(raw: &str) -> ToolPattern {
         let canonical = canonicalize(raw).into_owned();
-        let glob = Glob::parse(&fold_tool_segment(&canonical));
+        let glob = Glob::parse_owned(fold_tool_segment(&canonical).into_owned());
         ToolPattern {
             raw: raw.to_owned(),
             canonical,

@@ -202,12 +202,35 @@ impl DirectBuilder<'_> {
         };
         let span = match style {
             YamlStyle::SingleQuoted | YamlStyle::DoubleQuoted => {
-                quoted_span(self.text, span, style)
+                self.quoted_scalar_span(value, style, span)
             }
             _ => span,
         };
         self.count_node()?;
         self.attach(Node::new(kind, span, style_of(style)))
+    }
+
+    /// From the opening quote to the closing one ([`quoted_span`]). A one-line value
+    /// without its quote character is its source text unchanged (the fast reader reads
+    /// no escapes but `''`), so the closing quote follows it directly and need not be
+    /// searched for.
+    fn quoted_scalar_span(&self, value: &str, style: YamlStyle, span: Span) -> Span {
+        let quote = if style == YamlStyle::SingleQuoted {
+            b'\''
+        } else {
+            b'"'
+        };
+        let close = span.start + value.len() + 1;
+        let bytes = self.text.as_bytes();
+        let verbatim = !value.as_bytes().contains(&quote)
+            && bytes.get(span.start) == Some(&quote)
+            && bytes.get(close) == Some(&quote)
+            && close < span.end;
+        if verbatim {
+            Span::new(span.start, close + 1)
+        } else {
+            quoted_span(self.text, span, style)
+        }
     }
 
     fn open(&mut self, mapping: bool, span: Span) -> Step {
