@@ -2,7 +2,9 @@
 //! usually written in with a reader of its own and leaves everything else to saphyr;
 //! the two must never disagree on a document the fast reader accepts (the same events,
 //! the same spans, and saphyr must accept it too), since a policy read differently could
-//! decide differently. Any difference is a crash.
+//! decide differently. Where the fast reader's events need no alias-sharing arena, the
+//! tree is built from them directly; that tree must equal the arena builder's. Any
+//! difference is a crash.
 
 #![no_main]
 

@@ -14,9 +14,10 @@ mod yaml_scalar;
 
 pub use limits::Limits;
 
-/// The fast YAML reader checked against saphyr on `text` (see the `yaml_fast` fuzz
-/// target): `Ok(true)` read by both alike, `Ok(false)` left to saphyr, `Err` a
-/// difference, which is a bug. Not part of the stable API.
+/// The fast YAML reader checked against saphyr, and the direct tree builder against
+/// the arena builder, on `text` (see the `yaml_fast` fuzz target): `Ok(true)` read by
+/// both readers alike, `Ok(false)` left to saphyr, `Err` a difference, which is a bug.
+/// Not part of the stable API.
 #[doc(hidden)]
 pub fn fast_yaml_reader_agrees(text: &str) -> Result<bool, String> {
     yaml::fast_reader_agrees(text)

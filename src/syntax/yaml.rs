@@ -7,7 +7,8 @@
 //! [`builder`] consumes the events into an alias-sharing arena while checking the
 //! limits ([`scalars`] and [`collections`] build its nodes), [`arena`] expands it into
 //! the owned tree, [`fast`] reads the common subset of YAML policies are written in
-//! without saphyr (giving the same events), [`tabs`] applies PyYAML's stricter tab rules, and [`errors`] words
+//! without saphyr (giving the same events), [`direct`] builds the tree from those events
+//! when the document needs none of the arena's machinery, [`tabs`] applies PyYAML's stricter tab rules, and [`errors`] words
 //! the diagnostics. [`reader`] applies the 1.1 reader's character rules before saphyr
 //! sees the text (refused characters, NEL/LS/PS line breaks, a U+FEFF past the start,
 //! `%YAML` versions), and [`refold`] reads the rare scalar that folds at a NEL, LS or PS
