@@ -47,6 +47,17 @@ pub fn casefold(s: &str) -> Cow<'_, str> {
 /// parsing, to pattern text alike.
 pub fn fold_tool_segment(s: &str) -> Cow<'_, str> {
     let (tool, method) = s.split_at(s.find(':').unwrap_or(s.len()));
+    // An ASCII tool (nearly all of them) folds to its lowercase, in place in one copy.
+    if tool.is_ascii() {
+        if !tool.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Cow::Borrowed(s);
+        }
+        let mut folded = s.to_owned();
+        if let Some(tool) = folded.get_mut(..tool.len()) {
+            tool.make_ascii_lowercase();
+        }
+        return Cow::Owned(folded);
+    }
     match casefold(tool) {
         Cow::Borrowed(_) => Cow::Borrowed(s),
         Cow::Owned(mut folded) => {

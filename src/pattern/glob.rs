@@ -275,10 +275,11 @@ fn tokenize_without_brackets(text: &str) -> Tokenized {
     let mut items: Vec<GlobItem> = Vec::with_capacity(4);
     let mut spans: Vec<Range<usize>> = Vec::with_capacity(4);
     let mut literal_start = 0;
-    for (at, c) in text.char_indices() {
-        let item = match c {
-            '*' => GlobItem::Star,
-            '?' => GlobItem::AnyChar,
+    // By byte: `*` and `?` are ASCII, and no byte of a multi-byte character is.
+    for (at, byte) in text.bytes().enumerate() {
+        let item = match byte {
+            b'*' => GlobItem::Star,
+            b'?' => GlobItem::AnyChar,
             _ => continue,
         };
         if literal_start < at {

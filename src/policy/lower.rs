@@ -109,11 +109,12 @@ fn selector(value: Option<&Node>, star_is_universal: bool) -> Selector {
     let texts: Vec<&str> = match value.filter(|v| truthy(v)).map(|v| &v.kind) {
         Some(NodeKind::Str(text)) => vec![text.as_str()],
         Some(NodeKind::Seq(items)) => items.iter().filter_map(Node::as_str).collect(),
-        _ => Vec::new(),
+        // Most rules have no selector of each kind: no vector is built for them.
+        _ => return Selector::default(),
     };
     Selector {
         universal: star_is_universal && texts.contains(&"*"),
-        globs: texts.into_iter().map(Glob::parse).collect(),
+        globs: texts.iter().copied().map(Glob::parse).collect(),
     }
 }
 
@@ -176,7 +177,12 @@ impl Identity {
         let policy_id = Some(id_or_name.clone()).filter(|s| !s.is_empty());
         let reason = py_str("reason")
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| py_strip(&format!("Matched rule {id_or_name}")).to_owned());
+            .unwrap_or_else(|| {
+                // Python strips the whole text; it starts with `M`, so only its end.
+                let mut text = ["Matched rule ", id_or_name].concat();
+                text.truncate(py_strip(&text).len());
+                text
+            });
         let reason_code = py_str("reason_code")
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "RULE_MATCH".to_owned());
@@ -185,5 +191,28 @@ impl Identity {
             reason,
             reason_code,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::load;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn the_default_reason_is_stripped_as_python_strips_it() {
+        let text = "rules:\n  - deny: a\n    id: '  x '\n  - deny: b\n    id: '   '\n  - deny: c\n";
+        let loaded = load(SourceFile::new("p.yaml", text));
+        let reasons: Vec<&str> = loaded
+            .policy
+            .iter()
+            .flat_map(|p| &p.rules)
+            .map(|r| r.reason.as_str())
+            .collect();
+        // `"Matched rule {id}".strip()`: inner spaces kept, trailing ones removed.
+        assert_eq!(
+            reasons,
+            ["Matched rule   x", "Matched rule", "Matched rule rule-2"]
+        );
     }
 }
