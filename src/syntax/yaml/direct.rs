@@ -100,8 +100,10 @@ enum FrameKind {
 #[derive(Default)]
 struct MapFrame {
     mapping: Mapping,
-    /// The span of the first key of each entry (what a duplicate is reported against).
-    first_keys: Vec<Span>,
+    /// For each entry whose key was repeated, the span of its first key (what every
+    /// repetition is reported against), by entry position. Most mappings repeat no key
+    /// and never allocate it.
+    first_keys: Vec<(usize, Span)>,
     /// Key text → entry, once the mapping is too large to scan.
     index: Option<HashMap<String, usize>>,
     pending_key: Option<Node>,
@@ -128,23 +130,29 @@ impl MapFrame {
     fn insert(&mut self, key: Node, value: Node) {
         let text = key.as_str().unwrap_or_default();
         if let Some(at) = self.find(text) {
-            if let Some(&first) = self.first_keys.get(at) {
-                self.mapping.duplicates.push(DuplicateKey {
-                    key: text.to_owned(),
-                    first,
-                    last: key.span,
-                });
-            }
-            if let Some(entry) = self.mapping.entries.get_mut(at) {
-                *entry = MapEntry { key, value };
-            }
+            let Some(entry) = self.mapping.entries.get_mut(at) else {
+                return;
+            };
+            let first = match self.first_keys.iter().find(|(i, _)| *i == at) {
+                Some(&(_, first)) => first,
+                None => {
+                    // The entry still holds the first key written.
+                    self.first_keys.push((at, entry.key.span));
+                    entry.key.span
+                }
+            };
+            self.mapping.duplicates.push(DuplicateKey {
+                key: text.to_owned(),
+                first,
+                last: key.span,
+            });
+            *entry = MapEntry { key, value };
             return;
         }
         let at = self.mapping.entries.len();
         if let Some(index) = &mut self.index {
             index.insert(text.to_owned(), at);
         }
-        self.first_keys.push(key.span);
         self.mapping.entries.push(MapEntry { key, value });
         if self.index.is_none() && self.mapping.entries.len() > Self::SCANNED {
             let index = self

@@ -253,6 +253,8 @@ fn the_direct_builder_keeps_dict_semantics_past_the_scanned_size() {
     text.push_str("  k3: last\n");
     assert!(builds_alike(&text));
     assert!(builds_alike("a: 1\nb: 2\na: 3\n"));
+    // A key written three times: both repetitions are reported against the first.
+    assert!(builds_alike("a: 1\nb: 2\na: 3\nb: 4\na: 5\n"));
     // Keys the direct builder leaves to the arena builder.
     for declined in [
         "1: a\n",
