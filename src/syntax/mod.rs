@@ -16,8 +16,8 @@ pub use limits::Limits;
 
 /// The fast YAML reader checked against saphyr, and the direct tree builder against
 /// the arena builder, on `text` (see the `yaml_fast` fuzz target): `Ok(true)` read by
-/// both readers alike, `Ok(false)` left to saphyr, `Err` a difference, which is a bug.
-/// Not part of the stable API.
+/// both readers alike and built by both builders alike, `Ok(false)` left to saphyr or to
+/// the arena builder, `Err` a difference, which is a bug. Not part of the stable API.
 #[doc(hidden)]
 pub fn fast_yaml_reader_agrees(text: &str) -> Result<bool, String> {
     yaml::fast_reader_agrees(text)

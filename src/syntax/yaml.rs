@@ -38,8 +38,8 @@ use crate::source::Span;
 /// `text` (see [`super::fast_yaml_reader_agrees`]).
 pub(super) fn fast_reader_agrees(text: &str) -> Result<bool, String> {
     let read = fast::agrees_with_saphyr(text)?;
-    direct::agrees_with_arena(text)?;
-    Ok(read)
+    let built = direct::agrees_with_arena(text)?;
+    Ok(read && built)
 }
 
 /// Parse one YAML document within `limits`.
