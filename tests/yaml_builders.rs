@@ -3,10 +3,8 @@
 //! direct tree builder (or the measurements would time the slow paths), and both must
 //! agree with the general path (saphyr's events, the arena builder's tree) on them.
 
-#[allow(dead_code)]
 #[path = "../benches/support/analysis_mixes.rs"]
 mod analysis_mixes;
-#[allow(dead_code)]
 #[path = "../benches/support/realistic.rs"]
 mod realistic;
 

@@ -202,6 +202,19 @@ pub(super) fn read_fast_with_arena(
     Some(builder.finish())
 }
 
+/// The byte offset of a flow collection's `[` or `{`, from the span of its start event;
+/// `None` for a block collection. The start event of a flow collection ends just after
+/// its bracket, or after the blanks that follow it. (The implicit mapping of a pair in a
+/// flow sequence, `[k: v]`, starts right after the `[` too, but has no bracket of its
+/// own.)
+pub(super) fn flow_bracket(text: &str, span: Span, mapping: bool) -> Option<usize> {
+    let open_bracket = if mapping { '{' } else { '[' };
+    text.get(span.start..span.end)
+        .map(|s| s.trim_end_matches(|c: char| c == ' ' || c == '\t' || reader::is_pyyaml_break(c)))
+        .filter(|s| s.ends_with(open_bracket))
+        .map(|s| span.start + s.len() - 1)
+}
+
 pub(super) fn failed(diagnostics: Vec<Diagnostic>) -> Parsed {
     Parsed {
         root: None,
@@ -498,19 +511,7 @@ impl<'t> Builder<'t> {
             return fail(errors::too_deep(span, self.limits));
         }
         self.define_anchor(anchor, span.start)?;
-        // A flow collection's start event ends just after its bracket. (The implicit
-        // mapping of a pair in a flow sequence, `[k: v]`, starts right after the `[`
-        // too, but has no bracket of its own.)
-        // saphyr's event may also cover the blanks after the bracket.
-        let open_bracket = if mapping { '{' } else { '[' };
-        let bracket = self
-            .text
-            .get(span.start..span.end)
-            .map(|s| {
-                s.trim_end_matches(|c: char| c == ' ' || c == '\t' || reader::is_pyyaml_break(c))
-            })
-            .filter(|s| s.ends_with(open_bracket))
-            .map(|s| span.start + s.len() - 1);
+        let bracket = flow_bracket(self.text, span, mapping);
         self.frames.push(Frame {
             mapping,
             start: span.start,

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, ScalarStyle as YamlStyle};
 
-use super::builder::{read_fast_with_arena, style_of};
+use super::builder::{flow_bracket, read_fast_with_arena, style_of};
 use super::fast::{self, Stop};
 use super::offsets::Offsets;
 use super::reader;
@@ -247,17 +247,7 @@ impl DirectBuilder<'_> {
         if self.frames.len() + 1 >= self.limits.max_depth {
             return Err(Declined);
         }
-        // As the arena builder finds it: a flow collection's start event ends just after
-        // its bracket, or after the blanks that follow it.
-        let open_bracket = if mapping { '{' } else { '[' };
-        let bracket = self
-            .text
-            .get(span.start..span.end)
-            .map(|s| {
-                s.trim_end_matches(|c: char| c == ' ' || c == '\t' || reader::is_pyyaml_break(c))
-            })
-            .filter(|s| s.ends_with(open_bracket))
-            .map(|s| span.start + s.len() - 1);
+        let bracket = flow_bracket(self.text, span, mapping);
         if bracket.is_some() {
             self.flows_open += 1;
         }
