@@ -113,9 +113,14 @@ def test_check_returns_the_json_report_diagnostics():
 
 
 def test_bundles_load_and_corruption_is_refused(tmp_path):
-    cli = os.path.join(ROOT, "target", "release", "guardc")
-    if not os.path.exists(cli):
-        pytest.skip("needs the release CLI (cargo build --release) to build a bundle")
+    # CI names the binary it built (`GUARDC_CLI`), and the test then cannot skip;
+    # elsewhere a release or debug build in the checkout is used if there is one.
+    cli = os.environ.get("GUARDC_CLI")
+    if cli is None:
+        built = [os.path.join(ROOT, "target", kind, "guardc") for kind in ("release", "debug")]
+        cli = next((path for path in built if os.path.exists(path)), None)
+    if cli is None:
+        pytest.skip("needs the guardc CLI (cargo build) to build a bundle")
     out = tmp_path / "p.gcb"
     subprocess.run([cli, "build", APPROVAL, "-o", str(out)], check=True, capture_output=True)
     policy = guardc.Policy.from_file(out)
