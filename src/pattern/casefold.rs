@@ -30,16 +30,28 @@ const UNFOLDED_IN_PYTHON_3_11: &[(char, char)] = &[
 /// Python 3.11 `s.casefold()`. Borrows when folding changes nothing (the common case
 /// for tool names, which are mostly lowercase ASCII already).
 pub fn casefold(s: &str) -> Cow<'_, str> {
-    let Some((first_change, _)) = s.char_indices().find(|&(_, c)| !folds_to_itself(c)) else {
+    if s.chars().all(folds_to_itself) {
         return Cow::Borrowed(s);
-    };
-    let (unchanged, rest) = s.split_at(first_change);
-    let mut folded = String::with_capacity(s.len() + 4);
-    folded.push_str(unchanged);
-    for c in rest.chars() {
-        push_folded(c, &mut folded);
     }
+    let mut folded = String::with_capacity(s.len() + 4);
+    push_casefolded(s, &mut folded);
     Cow::Owned(folded)
+}
+
+/// Appends `s.casefold()` to `out`. ASCII text (nearly every tool name) is copied once
+/// and lowered in place rather than character by character.
+fn push_casefolded(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.push_str(s);
+        if let Some(copied) = out.get_mut(start..) {
+            copied.make_ascii_lowercase();
+        }
+        return;
+    }
+    for c in s.chars() {
+        push_folded(c, out);
+    }
 }
 
 /// Folds the tool segment of `s`: the text before its first `:` (all of `s` if it has
@@ -47,24 +59,14 @@ pub fn casefold(s: &str) -> Cow<'_, str> {
 /// parsing, to pattern text alike.
 pub fn fold_tool_segment(s: &str) -> Cow<'_, str> {
     let (tool, method) = s.split_at(s.find(':').unwrap_or(s.len()));
-    // An ASCII tool (nearly all of them) folds to its lowercase, in place in one copy.
-    if tool.is_ascii() {
-        if !tool.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Cow::Borrowed(s);
-        }
-        let mut folded = s.to_owned();
-        if let Some(tool) = folded.get_mut(..tool.len()) {
-            tool.make_ascii_lowercase();
-        }
-        return Cow::Owned(folded);
+    if tool.chars().all(folds_to_itself) {
+        return Cow::Borrowed(s);
     }
-    match casefold(tool) {
-        Cow::Borrowed(_) => Cow::Borrowed(s),
-        Cow::Owned(mut folded) => {
-            folded.push_str(method);
-            Cow::Owned(folded)
-        }
-    }
+    // Sized for the method too, which is appended unchanged.
+    let mut folded = String::with_capacity(s.len() + 4);
+    push_casefolded(tool, &mut folded);
+    folded.push_str(method);
+    Cow::Owned(folded)
 }
 
 /// Calls `emit` with each character of `c.casefold()`: the streaming form, for

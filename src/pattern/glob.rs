@@ -55,7 +55,7 @@ pub struct Glob {
     /// The reference matcher's atoms, built on the first [`Glob::matches`]: loading a
     /// policy parses every pattern, but only the interpreter matches with them (the
     /// compiled evaluator and the analyzer read the items), and building one atom per
-    /// literal character for 10,000 patterns was a tenth of loading.
+    /// literal character was 7% of loading's instructions on a 10,000-rule policy.
     atoms: OnceLock<Vec<Atom>>,
 }
 

@@ -23,8 +23,8 @@ pub(crate) fn lower(source: &SourceFile, root: &Mapping) -> Result<Policy, Span>
     let Some(NodeKind::Seq(items)) = rules_node.map(|r| &r.kind) else {
         return Err(rules_node.map_or_else(Span::default, |r| r.span));
     };
-    // Sized up front: collecting through `Result` cannot see the length, and a rule is
-    // large enough that growing the vector by doubling copied megabytes at 10,000 rules.
+    // Sized up front: collecting through `Result` cannot see the length, so the vector
+    // grew by doubling and copied every rule at each step.
     let mut rules = Vec::with_capacity(items.len());
     for (index, node) in items.iter().enumerate() {
         rules.push(lower_rule(source, index, node).ok_or(node.span)?);

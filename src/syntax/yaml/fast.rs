@@ -33,8 +33,10 @@ const MAX_KEY_CHARS: usize = 1000;
 pub(super) enum Stop {
     /// The document uses YAML this reader does not read.
     Unsupported,
-    /// The builder refused an event (a limit, a duplicate key's bad merge...); saphyr
-    /// reads the document again to give the refusal as the general path words it.
+    /// The sink refused an event: the direct builder declined the document (the arena
+    /// builder then builds it from these events), or the arena builder refused it (a
+    /// limit, a bad merge...; saphyr reads it again to word the refusal as the general
+    /// path does).
     Refused,
 }
 

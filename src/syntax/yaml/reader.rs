@@ -49,7 +49,7 @@ pub(super) fn first_unacceptable(text: &str) -> Option<(usize, char)> {
 /// Whether every byte of `bytes` satisfies `accept`, read in blocks of 64 with no exit
 /// inside a block, which the compiler turns into vector instructions: loading scans
 /// the whole document twice this way (here and in the fast reader), and the byte-by-byte
-/// `all` with its early exit was a tenth of loading a large policy.
+/// `all` with its early exit was 9% of loading's instructions on a 10,000-rule policy.
 pub(super) fn all_bytes(bytes: &[u8], accept: impl Fn(u8) -> bool) -> bool {
     let mut blocks = bytes.chunks_exact(64);
     let blocks_pass = blocks
